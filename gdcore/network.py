@@ -1,0 +1,237 @@
+"""The network of the lecture: layers of neurons, a ∘ (W a + b), and its cost.
+
+    net = Network([784, 16, 16, 10], activation="sigmoid", cost="quadratic", seed=0)
+    net.forward(X)          # X (n, 784) -> output activations (n, 10)
+    net.cost(X, Y)          # mean over examples of sum_j (a_j - y_j)^2
+    net.gradient(X, Y)      # (num_params,) gradient of net.cost, same order as net.params
+
+Layer l (1..L) has weights W_l of shape (sizes[l], sizes[l-1]) and biases b_l of shape (sizes[l],):
+    weighted_inputs z_l = a_{l-1} W_l^T + b_l   (one row per example)
+    activations     a_l = f(z_l)
+Hidden layers use ``activation`` (sigmoid or relu). The output layer is sigmoid for the
+"quadratic" cost (outputs in [0, 1], as in the video) and softmax for "cross_entropy".
+
+Costs, per example, averaged over the n examples:
+    quadratic      C = sum_j (a_j - y_j)^2   -- the video's cost: no 1/2. Nielsen's book uses
+                   1/2 sum_j (...)^2, so its gradients are half of ours: the book's eta = 3.0 is
+                   eta = 1.5 here.
+    cross_entropy  C = -sum_j y_j log a_j    with softmax outputs.
+
+Flat parameter order (``net.params``, ``net.gradient``): layer by layer, W_l (row-major:
+neuron, then input) then b_l. ``net.param_name(i)`` names entry i in words.
+All weights and biases are views into one flat vector, so a gradient step is one operation.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import ConfigError
+
+ACTIVATIONS = ("sigmoid", "relu")
+COSTS = ("quadratic", "cross_entropy")
+INITS = ("normal", "fan_in", "he")
+
+
+def sigmoid(z):
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+def relu(z):
+    return np.maximum(z, 0)
+
+
+def softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def activation_prime(name: str, z, a):
+    """f'(z) for hidden activation ``name``, given z and a = f(z)."""
+    return a * (1 - a) if name == "sigmoid" else (z > 0).astype(z.dtype)
+
+
+class Network:
+    """A fully connected network; see the module docstring for the math and the parameter order."""
+
+    def __init__(self, sizes=(784, 16, 16, 10), activation="sigmoid", cost="quadratic",
+                 init="normal", seed=0, dtype=np.float64):
+        sizes = [int(s) for s in sizes]
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ConfigError(f"sizes must be at least two positive layer sizes, got {sizes}")
+        if activation not in ACTIVATIONS:
+            raise ConfigError(f"unknown activation {activation!r}; choose from {', '.join(ACTIVATIONS)}")
+        if cost not in COSTS:
+            raise ConfigError(f"unknown cost {cost!r}; choose from {', '.join(COSTS)}")
+        if init not in INITS:
+            raise ConfigError(f"unknown init {init!r}; choose from {', '.join(INITS)}")
+        self.sizes, self.activation, self.cost_name, self.init = sizes, activation, cost, init
+        self.dtype = np.dtype(dtype)
+        self.shapes = [(n_out, n_in) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        self.num_params = sum(o * i + o for o, i in self.shapes)
+        self._theta = np.empty(self.num_params, self.dtype)
+        self.weights, self.biases = self._views(self._theta)
+        rng = np.random.default_rng(seed)
+        for W, b in zip(self.weights, self.biases):
+            scale = {"normal": 1.0, "fan_in": W.shape[1] ** -0.5, "he": (2.0 / W.shape[1]) ** 0.5}[init]
+            W[...] = rng.standard_normal(W.shape) * scale
+            b[...] = rng.standard_normal(b.shape)
+
+    # --- the flat parameter vector -------------------------------------------------------------
+    def _views(self, flat):
+        """Split a flat (num_params,) vector into lists of W_l (n_out, n_in) and b_l (n_out,) views."""
+        weights, biases, i = [], [], 0
+        for n_out, n_in in self.shapes:
+            weights.append(flat[i:i + n_out * n_in].reshape(n_out, n_in))
+            i += n_out * n_in
+            biases.append(flat[i:i + n_out])
+            i += n_out
+        return weights, biases
+
+    @property
+    def params(self) -> np.ndarray:
+        """A copy of all weights and biases as one flat (num_params,) vector."""
+        return self._theta.copy()
+
+    @params.setter
+    def params(self, theta):
+        theta = np.asarray(theta)
+        if theta.shape != (self.num_params,):
+            raise ConfigError(f"params must have shape ({self.num_params},), got {theta.shape}")
+        self._theta[...] = theta
+
+    def copy(self) -> "Network":
+        net = Network.__new__(Network)
+        net.__dict__.update(self.__dict__)
+        net._theta = self._theta.copy()
+        net.weights, net.biases = net._views(net._theta)
+        return net
+
+    def param_name(self, i: int) -> str:
+        """Entry i of the flat vector in words, e.g. 'layer 1, neuron 3, weight from pixel (14, 6)'.
+
+        Layers count from 1 (the input is layer 0); neurons, pixels (row, column) and digits from 0.
+        """
+        if not 0 <= i < self.num_params:
+            raise IndexError(f"parameter index {i} outside 0..{self.num_params - 1}")
+        for layer, (n_out, n_in) in enumerate(self.shapes, start=1):
+            neuron_word = "output neuron" if layer == len(self.shapes) else "neuron"
+            if i < n_out * n_in:
+                j, k = divmod(i, n_in)
+                if layer == 1 and n_in == 784:
+                    source = f"pixel ({k // 28}, {k % 28})"
+                elif layer == 1:
+                    source = f"input {k}"
+                else:
+                    source = f"layer {layer - 1} neuron {k}"
+                return f"layer {layer}, {neuron_word} {j}, weight from {source}"
+            i -= n_out * n_in
+            if i < n_out:
+                return f"layer {layer}, {neuron_word} {i}, bias"
+            i -= n_out
+        raise AssertionError("unreachable")
+
+    def param_names(self) -> list[str]:
+        return [self.param_name(i) for i in range(self.num_params)]
+
+    # --- forward ----------------------------------------------------------------------------------
+    def feedforward(self, X):
+        """X (n, sizes[0]) -> (weighted_inputs, activations): lists of (n, sizes[l]) arrays.
+
+        ``activations[0]`` is X itself; ``weighted_inputs[l-1]`` is z_l for layer l = 1..L.
+        """
+        X = np.asarray(X, self.dtype)
+        weighted_inputs, activations = [], [X]
+        last = len(self.weights) - 1
+        for l, (W, b) in enumerate(zip(self.weights, self.biases)):
+            z = activations[-1] @ W.T + b
+            weighted_inputs.append(z)
+            if l < last:
+                activations.append(sigmoid(z) if self.activation == "sigmoid" else relu(z))
+            else:
+                activations.append(softmax(z) if self.cost_name == "cross_entropy" else sigmoid(z))
+        return weighted_inputs, activations
+
+    def forward(self, X):
+        """X (n, sizes[0]) -> output activations (n, sizes[-1])."""
+        return self.feedforward(X)[1][-1]
+
+    def predict(self, X):
+        """X (n, sizes[0]) -> (n,) the index of the most active output neuron."""
+        return self.forward(X).argmax(axis=1)
+
+    def accuracy(self, X, labels, batch=10000) -> float:
+        """Fraction of rows of X whose prediction equals ``labels`` (n,)."""
+        hits = sum(int((self.predict(X[i:i + batch]) == labels[i:i + batch]).sum())
+                   for i in range(0, len(X), batch))
+        return hits / len(X)
+
+    # --- cost -------------------------------------------------------------------------------------
+    def example_costs(self, X, Y):
+        """(n,) cost of each example (see the module docstring)."""
+        return example_costs(self.forward(X), np.asarray(Y), self.cost_name)
+
+    def cost(self, X, Y, batch=10000) -> float:
+        """Mean cost over the n rows of X (n, 784) with targets Y (n, 10)."""
+        total = sum(float(self.example_costs(X[i:i + batch], Y[i:i + batch]).sum())
+                    for i in range(0, len(X), batch))
+        return total / len(X)
+
+    # --- backpropagation --------------------------------------------------------------------------
+    def _deltas(self, X, Y):
+        """Backpropagate: (activations, deltas) with deltas[l-1] = dC_x/dz_l, each (n, sizes[l])."""
+        weighted_inputs, activations = self.feedforward(X)
+        a, Y = activations[-1], np.asarray(Y, self.dtype)
+        if self.cost_name == "quadratic":
+            delta = 2 * (a - Y) * a * (1 - a)
+        else:  # softmax + cross-entropy
+            delta = a - Y
+        deltas = [delta]
+        for l in range(len(self.weights) - 1, 0, -1):
+            delta = (delta @ self.weights[l]) * activation_prime(
+                self.activation, weighted_inputs[l - 1], activations[l])
+            deltas.append(delta)
+        return activations, deltas[::-1]
+
+    def backprop(self, X, Y, out=None):
+        """(gradient, cost): the (num_params,) gradient of the mean cost over X (n, 784), Y (n, 10),
+        written into ``out`` if given, and that mean cost (from the same forward pass)."""
+        n = len(X)
+        activations, deltas = self._deltas(X, Y)
+        grad = np.empty(self.num_params, self.dtype) if out is None else out
+        nabla_w, nabla_b = self._views(grad)
+        for l, delta in enumerate(deltas):
+            np.matmul(delta.T, activations[l], out=nabla_w[l])
+            nabla_w[l] *= 1.0 / n
+            np.mean(delta, axis=0, out=nabla_b[l])
+        cost = float(example_costs(activations[-1], np.asarray(Y), self.cost_name).sum()) / n
+        return grad, cost
+
+    def gradient(self, X, Y) -> np.ndarray:
+        """(num_params,) gradient of ``cost(X, Y)`` (the mean over examples), in params order."""
+        return self.backprop(X, Y)[0]
+
+    def per_example_gradients(self, X, Y) -> np.ndarray:
+        """(n, num_params): row i is the gradient of example i's own cost (no Python loop per example).
+
+        Their mean over the rows equals ``gradient(X, Y)``.
+        """
+        n = len(X)
+        activations, deltas = self._deltas(X, Y)
+        grads = np.empty((n, self.num_params), self.dtype)
+        i = 0
+        for l, delta in enumerate(deltas):
+            n_out, n_in = self.shapes[l]
+            grads[:, i:i + n_out * n_in] = np.einsum("nj,nk->njk", delta, activations[l]).reshape(n, -1)
+            i += n_out * n_in
+            grads[:, i:i + n_out] = delta
+            i += n_out
+        return grads
+
+
+def example_costs(outputs, Y, cost="quadratic"):
+    """(n,) per-example cost of output activations (n, 10) against targets Y (n, 10)."""
+    if cost == "quadratic":
+        return ((outputs - Y) ** 2).sum(axis=1)
+    with np.errstate(divide="ignore"):
+        return -(Y * np.log(np.maximum(outputs, np.finfo(outputs.dtype).tiny))).sum(axis=1)

@@ -1,0 +1,37 @@
+"""Named run configurations. Every scene asks for one of these by name."""
+from __future__ import annotations
+
+import dataclasses
+
+from .errors import ConfigError
+from .runs import RunConfig
+
+PRESETS: dict[str, tuple[RunConfig, str]] = {
+    "video": (RunConfig(sizes=(784, 16, 16, 10), activation="sigmoid", cost="quadratic", init="fan_in",
+                        eta=1.5, batch_size=10, momentum=0.0, schedule="cosine", epochs=40),
+              "the lecture's network: 784-16-16-10, sigmoid, quadratic cost, mini-batch SGD"),
+    "tweaked": (RunConfig(sizes=(784, 256, 10), activation="relu", cost="cross_entropy", init="he",
+                          eta=0.05, batch_size=32, momentum=0.9, schedule="cosine", weight_decay=1e-4, epochs=20),
+                "the '98 %' network: wider ReLU hidden layer, softmax + cross-entropy, momentum, cosine schedule"),
+    "full-batch": (RunConfig(sizes=(784, 16, 16, 10), activation="sigmoid", cost="quadratic", init="fan_in",
+                             eta=1.5, batch_size=None, epochs=None, steps=1000, train_size=10000,
+                             epoch_snapshots=200),
+                   "the 'carefully calculating man': full-batch gradient descent on the first 10,000 images"),
+    "random-labels": (RunConfig(sizes=(784, 16, 16, 10), activation="sigmoid", cost="quadratic", init="fan_in",
+                                eta=1.5, batch_size=10, epochs=300, train_size=2000, shuffle_labels=True),
+                      "memorization: the video's network on 2,000 images whose labels were shuffled"),
+}
+
+
+def preset(name: str, **overrides) -> RunConfig:
+    """The RunConfig of preset ``name``, with ``overrides`` (RunConfig fields) replaced."""
+    if name not in PRESETS:
+        raise ConfigError(f"unknown preset {name!r}; choose from {', '.join(PRESETS)}")
+    try:
+        return dataclasses.replace(PRESETS[name][0], **overrides)
+    except TypeError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def describe(name: str) -> str:
+    return PRESETS[name][1]
