@@ -24,6 +24,7 @@ All weights and biases are views into one flat vector, so a gradient step is one
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import expit
 
 from .errors import ConfigError
 
@@ -33,8 +34,8 @@ INITS = ("normal", "fan_in", "he")
 
 
 def sigmoid(z):
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
+    """1 / (1 + e^-z), elementwise (scipy's expit: one pass, no overflow warnings)."""
+    return expit(z)
 
 
 def relu(z):
@@ -178,14 +179,18 @@ class Network:
         return total / len(X)
 
     # --- backpropagation --------------------------------------------------------------------------
-    def _deltas(self, X, Y):
-        """Backpropagate: (activations, deltas) with deltas[l-1] = dC_x/dz_l, each (n, sizes[l])."""
+    def _deltas(self, X, Y, scale=1.0):
+        """Backpropagate: (activations, deltas), deltas[l-1] = scale * dC_x/dz_l, each (n, sizes[l]).
+
+        With scale = 1/n, row sums of the deltas are derivatives of the mean cost.
+        """
         weighted_inputs, activations = self.feedforward(X)
         a, Y = activations[-1], np.asarray(Y, self.dtype)
+        delta = a - Y                    # softmax + cross-entropy: dC/dz = a - y
         if self.cost_name == "quadratic":
-            delta = 2 * (a - Y) * a * (1 - a)
-        else:  # softmax + cross-entropy
-            delta = a - Y
+            delta *= (2 * scale) * a * (1 - a)
+        elif scale != 1.0:
+            delta *= scale
         deltas = [delta]
         for l in range(len(self.weights) - 1, 0, -1):
             delta = (delta @ self.weights[l]) * activation_prime(
@@ -197,13 +202,12 @@ class Network:
         """(gradient, cost): the (num_params,) gradient of the mean cost over X (n, 784), Y (n, 10),
         written into ``out`` if given, and that mean cost (from the same forward pass)."""
         n = len(X)
-        activations, deltas = self._deltas(X, Y)
+        activations, deltas = self._deltas(X, Y, scale=1.0 / n)
         grad = np.empty(self.num_params, self.dtype) if out is None else out
         nabla_w, nabla_b = self._views(grad)
         for l, delta in enumerate(deltas):
             np.matmul(delta.T, activations[l], out=nabla_w[l])
-            nabla_w[l] *= 1.0 / n
-            np.mean(delta, axis=0, out=nabla_b[l])
+            np.add.reduce(delta, axis=0, out=nabla_b[l])
         cost = float(example_costs(activations[-1], np.asarray(Y), self.cost_name).sum()) / n
         return grad, cost
 

@@ -1,0 +1,20 @@
+# gdviz: the two commands of the README, and helpers. Every target bootstraps first (idempotent).
+QUALITY ?= h
+MANIM = .venv/bin/manim
+
+.PHONY: video test bootstrap bench clean-cache
+
+video: bootstrap        ## render the main lecture (scenes/descent.py) at 1080p60 into media/
+	$(MANIM) -q$(QUALITY) scenes/descent.py
+
+test: bootstrap         ## run the whole test suite
+	.venv/bin/python -m pytest -q
+
+bootstrap:
+	@./.ci/bootstrap
+
+bench: bootstrap        ## speed benchmarks (print ratios measured side by side)
+	.venv/bin/python bench/train_speed.py
+
+clean-cache:            ## forget trained runs and decoded data (they are rebuilt on demand)
+	rm -rf "$${GDCORE_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/gdcore}"

@@ -1,0 +1,115 @@
+"""Part: the 16 first-layer weight images of the real network evolving through training,
+beside the falling cost and rising test accuracy (all read from a recorded run)."""
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, Dot, FadeIn, Group, Scene, Transform, ValueTracker, VGroup, VMobject, linear
+
+from gdcore import runs
+from scenes.visuals import (ACCURACY, COST, NEGATIVE, POSITIVE, SMALL_SIZE, TEXT, TINY_SIZE, LogEpochAxes,
+                            Readout, WeightImage, caption, text, title)
+
+
+class EvolvingWeights:
+    """The weight images of the 16 first-layer neurons, snapshot by snapshot, with cost and accuracy.
+
+    ``shown`` records what is put on screen: the snapshot indices stepped through and, for each,
+    the cost and test accuracy read from the run (tests compare them with gdcore).
+    """
+
+    name = "What the first layer learns"
+
+    def __init__(self, run, seconds: float = 10.0):
+        self.run, self.seconds = run, seconds
+        self.shown = {"snapshots": [], "train_cost": [], "test_accuracy": [], "epoch": []}
+
+    def first_layer(self, i: int) -> np.ndarray:
+        """(16, 784) first-layer weights at snapshot i."""
+        n_hidden, n_in = self.run.config.sizes[1], self.run.config.sizes[0]
+        return self.run.params[i, :n_hidden * n_in].reshape(n_hidden, n_in)
+
+    def _record(self, i: int) -> None:
+        self.shown["snapshots"].append(i)
+        self.shown["train_cost"].append(float(self.run.train_cost[i]))
+        self.shown["test_accuracy"].append(float(self.run.test_accuracy[i]))
+        self.shown["epoch"].append(float(self.run.epochs[i]))
+
+    def build(self):
+        run = self.run
+        heading = title("The first hidden layer: each neuron's 784 weights as an image")
+        images = Group(*[WeightImage(w, height=1.22) for w in self.first_layer(0)])
+        images.arrange_in_grid(4, 4, buff=0.1).to_edge(LEFT, buff=0.5).shift(DOWN * 0.2)
+        key = VGroup(text("blue = positive weight", TINY_SIZE, POSITIVE),
+                     text("red = negative weight", TINY_SIZE, NEGATIVE)).arrange(RIGHT, buff=0.4)
+        key.next_to(images, DOWN, buff=0.12)
+
+        epochs = run.epochs[1:]
+        first, last = max(epochs[0], 1e-4), epochs[-1]
+        cost_axes = LogEpochAxes(first, last, float(np.ceil(run.train_cost.max() * 2) / 2),
+                                 "cost (mean over the 60,000 training images)", height=1.45)
+        acc_axes = LogEpochAxes(first, last, 1.0, "accuracy on the 10,000 test images", height=1.45,
+                                y_format="{:.0%}")
+        plots = VGroup(cost_axes, acc_axes).arrange(DOWN, buff=0.5).to_edge(RIGHT, buff=0.55).shift(DOWN * 0.55)
+        cost_curve = cost_axes.curve(epochs, run.train_cost[1:], COST).set_stroke(opacity=0.35)
+        acc_curve = acc_axes.curve(epochs, run.test_accuracy[1:], ACCURACY).set_stroke(opacity=0.35)
+        return heading, images, key, cost_axes, acc_axes, cost_curve, acc_curve
+
+    def play(self, scene: Scene) -> None:
+        run = self.run
+        heading, images, key, cost_axes, acc_axes, cost_curve, acc_curve = self.build()
+        cost_dot = Dot(cost_axes.point(run.epochs[0], run.train_cost[0]), color=COST, radius=0.07)
+        acc_dot = Dot(acc_axes.point(run.epochs[0], run.test_accuracy[0]), color=ACCURACY, radius=0.07)
+        epoch_read = Readout("epoch", run.epochs[0], TEXT, "{:.3f}")
+        cost_read = Readout("cost", run.train_cost[0], COST, "{:.3f}")
+        acc_read = Readout("test accuracy", run.test_accuracy[0], ACCURACY, "{:.2%}")
+        readouts = VGroup(epoch_read, cost_read, acc_read).arrange(RIGHT, buff=0.5)
+        readouts.next_to(heading, DOWN, buff=0.3).align_to(cost_axes.y_name, RIGHT)
+        note = caption("Every image, cost and accuracy is read from a real training run of the "
+                       f"{'-'.join(map(str, run.config.sizes))} network on MNIST.", TINY_SIZE)
+
+        scene.play(FadeIn(heading), FadeIn(images), FadeIn(key), FadeIn(note))
+        cost_trace, acc_trace = VMobject(), VMobject()
+        scene.play(FadeIn(cost_axes), FadeIn(acc_axes), FadeIn(cost_curve), FadeIn(acc_curve),
+                   FadeIn(cost_dot), FadeIn(acc_dot), FadeIn(readouts))
+        scene.add(cost_trace, acc_trace)
+        self._record(0)
+
+        tracker = ValueTracker(0)
+        state = {"i": 0}
+
+        def update(_):
+            i = int(round(tracker.get_value()))
+            if i == state["i"]:
+                return
+            state["i"] = i
+            self._record(i)
+            for image, w in zip(images, self.first_layer(i)):
+                image.set_weights(w)
+            cost_trace.become(cost_axes.curve(run.epochs[1:i + 1], run.train_cost[1:i + 1], COST))
+            acc_trace.become(acc_axes.curve(run.epochs[1:i + 1], run.test_accuracy[1:i + 1], ACCURACY))
+            cost_dot.move_to(cost_axes.point(run.epochs[i], run.train_cost[i]))
+            acc_dot.move_to(acc_axes.point(run.epochs[i], run.test_accuracy[i]))
+            epoch_read.set_value(run.epochs[i])
+            cost_read.set_value(run.train_cost[i])
+            acc_read.set_value(run.test_accuracy[i])
+
+        images.add_updater(update)
+        scene.play(tracker.animate.set_value(len(run.steps) - 1), run_time=self.seconds, rate_func=linear)
+        images.remove_updater(update)
+        final = caption(f"After {run.epochs[-1]:g} epochs: {run.test_accuracy[-1]:.2%} of the 10,000 test "
+                        "digits right, yet the images still look almost random.", SMALL_SIZE)
+        scene.play(Transform(note, final))
+        scene.wait(2)
+
+
+def video_run():
+    """The lecture's run (the 'video' preset): loaded from the cache, trained once if missing."""
+    return runs.get("video")
+
+
+class HiddenWeights(Scene):
+    """Standalone: the evolving first-layer weight images (from the 'video' run)."""
+
+    def construct(self):
+        self.part = EvolvingWeights(video_run())
+        self.part.play(self)
