@@ -47,11 +47,6 @@ def softmax(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def activation_prime(name: str, z, a):
-    """f'(z) for hidden activation ``name``, given z and a = f(z)."""
-    return a * (1 - a) if name == "sigmoid" else (z > 0).astype(z.dtype)
-
-
 class Network:
     """A fully connected network; see the module docstring for the math and the parameter order."""
 
@@ -104,6 +99,7 @@ class Network:
     def copy(self) -> "Network":
         net = Network.__new__(Network)
         net.__dict__.update(self.__dict__)
+        net._work = net._out_views = None
         net._theta = self._theta.copy()
         net.weights, net.biases = net._views(net._theta)
         return net
@@ -136,21 +132,27 @@ class Network:
         return [self.param_name(i) for i in range(self.num_params)]
 
     # --- forward ----------------------------------------------------------------------------------
-    def feedforward(self, X):
+    def feedforward(self, X, work=None):
         """X (n, sizes[0]) -> (weighted_inputs, activations): lists of (n, sizes[l]) arrays.
 
         ``activations[0]`` is X itself; ``weighted_inputs[l-1]`` is z_l for layer l = 1..L.
+        With ``work`` (from ``_workspace(n)``) the results are written into its reused buffers.
         """
         X = np.asarray(X, self.dtype)
         weighted_inputs, activations = [], [X]
         last = len(self.weights) - 1
         for l, (W, b) in enumerate(zip(self.weights, self.biases)):
-            z = activations[-1] @ W.T + b
-            weighted_inputs.append(z)
-            if l < last:
-                activations.append(sigmoid(z) if self.activation == "sigmoid" else relu(z))
+            z = np.matmul(activations[-1], W.T, out=None if work is None else work["z"][l])
+            z += b
+            a = None if work is None else work["a"][l]
+            if l == last and self.cost_name == "cross_entropy":
+                a = softmax(z)
+            elif l == last or self.activation == "sigmoid":
+                a = expit(z, out=a)
             else:
-                activations.append(softmax(z) if self.cost_name == "cross_entropy" else sigmoid(z))
+                a = np.maximum(z, 0, out=a)
+            weighted_inputs.append(z)
+            activations.append(a)
         return weighted_inputs, activations
 
     def forward(self, X):
@@ -179,37 +181,64 @@ class Network:
         return total / len(X)
 
     # --- backpropagation --------------------------------------------------------------------------
-    def _deltas(self, X, Y, scale=1.0):
-        """Backpropagate: (activations, deltas), deltas[l-1] = scale * dC_x/dz_l, each (n, sizes[l]).
+    def _workspace(self, n: int) -> dict:
+        """Reusable buffers for a batch of n: z, a, delta and scratch per layer (training's hot path)."""
+        if getattr(self, "_work", None) is None or self._work["n"] != n:
+            make = lambda: [np.empty((n, n_out), self.dtype) for n_out, _ in self.shapes]  # noqa: E731
+            self._work = {"n": n, "z": make(), "a": make(), "delta": make(), "scratch": make()}
+        return self._work
 
-        With scale = 1/n, row sums of the deltas are derivatives of the mean cost.
+    def _deltas(self, X, Y, scale=1.0, work=None):
+        """Backpropagate: (activations, deltas, cost). deltas[l-1] = scale * dC_x/dz_l, (n, sizes[l]).
+
+        With scale = 1/n, column sums of the deltas are derivatives of the mean cost; ``cost`` is
+        the sum of the n example costs. ``work`` as in ``feedforward``.
         """
-        weighted_inputs, activations = self.feedforward(X)
+        weighted_inputs, activations = self.feedforward(X, work)
+        L = len(self.weights) - 1
         a, Y = activations[-1], np.asarray(Y, self.dtype)
-        delta = a - Y                    # softmax + cross-entropy: dC/dz = a - y
+        buf = (lambda name, l: None) if work is None else (lambda name, l: work[name][l])  # noqa: E731
+        delta = np.subtract(a, Y, out=buf("delta", L))     # softmax + cross-entropy: dC/dz = a - y
         if self.cost_name == "quadratic":
-            delta *= (2 * scale) * a * (1 - a)
-        elif scale != 1.0:
-            delta *= scale
+            cost = float(np.vdot(delta, delta))               # sum_x sum_j (a_j - y_j)^2
+            slope = np.subtract(1, a, out=buf("scratch", L))  # sigma'(z) = a (1 - a)
+            slope *= a
+            delta *= slope
+            delta *= 2 * scale
+        else:
+            cost = -float(np.vdot(Y, np.log(np.maximum(a, np.finfo(a.dtype).tiny))))
+            if scale != 1.0:
+                delta *= scale
         deltas = [delta]
-        for l in range(len(self.weights) - 1, 0, -1):
-            delta = (delta @ self.weights[l]) * activation_prime(
-                self.activation, weighted_inputs[l - 1], activations[l])
+        for l in range(L, 0, -1):
+            delta = np.matmul(delta, self.weights[l], out=buf("delta", l - 1))
+            a = activations[l]
+            if self.activation == "sigmoid":
+                slope = np.subtract(1, a, out=buf("scratch", l - 1))
+                slope *= a
+            else:
+                slope = weighted_inputs[l - 1] > 0
+            delta *= slope
             deltas.append(delta)
-        return activations, deltas[::-1]
+        return activations, deltas[::-1], cost
 
-    def backprop(self, X, Y, out=None):
+    def backprop(self, X, Y, out=None, work=None):
         """(gradient, cost): the (num_params,) gradient of the mean cost over X (n, 784), Y (n, 10),
         written into ``out`` if given, and that mean cost (from the same forward pass)."""
         n = len(X)
-        activations, deltas = self._deltas(X, Y, scale=1.0 / n)
+        activations, deltas, cost = self._deltas(X, Y, 1.0 / n, work)
         grad = np.empty(self.num_params, self.dtype) if out is None else out
-        nabla_w, nabla_b = self._views(grad)
+        nabla_w, nabla_b = self._views(grad) if out is None else self._grad_views(out)
         for l, delta in enumerate(deltas):
             np.matmul(delta.T, activations[l], out=nabla_w[l])
             np.add.reduce(delta, axis=0, out=nabla_b[l])
-        cost = float(example_costs(activations[-1], np.asarray(Y), self.cost_name).sum()) / n
-        return grad, cost
+        return grad, cost / n
+
+    def _grad_views(self, out):
+        """``_views(out)``, remembered for the last ``out`` (the training loop passes the same buffer)."""
+        if getattr(self, "_out_views", (None,))[0] is not out:
+            self._out_views = (out, self._views(out))
+        return self._out_views[1]
 
     def gradient(self, X, Y) -> np.ndarray:
         """(num_params,) gradient of ``cost(X, Y)`` (the mean over examples), in params order."""
@@ -221,7 +250,7 @@ class Network:
         Their mean over the rows equals ``gradient(X, Y)``.
         """
         n = len(X)
-        activations, deltas = self._deltas(X, Y)
+        activations, deltas, _ = self._deltas(X, Y)
         grads = np.empty((n, self.num_params), self.dtype)
         i = 0
         for l, delta in enumerate(deltas):

@@ -87,19 +87,23 @@ def train(net, X, Y, *, eta, batch_size=None, epochs=None, steps=None, momentum=
     last_cost = None
     step = 0
     # Small matrices: one BLAS thread is faster (and keeps the arithmetic order fixed).
+    batch = n if per_epoch == 1 else batch_size
+    work = net._workspace(batch)
     with threadpool_limits(limits=1, user_api="blas"):
         while step < steps:
-            if per_epoch == 1:
-                Xs, Ys = X, Y
-            else:
-                order = rng.permutation(n)
-                Xs, Ys = X[order], Y[order]
-            for start in range(0, n, batch_size or n):
+            order = None if per_epoch == 1 else rng.permutation(n)
+            for start in range(0, n, batch):
                 if step >= steps:
                     break
-                epoch = step / per_epoch
-                rate = eta * multiplier(epoch, total_epochs)
-                _, cost = net.backprop(Xs[start:start + (batch_size or n)], Ys[start:start + (batch_size or n)], out=grad)
+                if order is None:
+                    Xb, Yb = X, Y
+                else:
+                    rows = order[start:start + batch]
+                    Xb, Yb = X.take(rows, axis=0), Y.take(rows, axis=0)
+                    if len(rows) != work["n"]:
+                        work = net._workspace(len(rows))
+                rate = eta * multiplier(step / per_epoch, total_epochs)
+                _, cost = net.backprop(Xb, Yb, out=grad, work=work)
                 if not math.isfinite(cost):
                     return Divergence(step + 1, last_cost)
                 if weight_decay:
