@@ -2,7 +2,7 @@
 QUALITY ?= h
 MANIM = .venv/bin/manim
 
-.PHONY: video test bootstrap bench clean-cache
+.PHONY: video test bootstrap bench readme-image clean-cache
 
 video: bootstrap        ## render the main lecture (scenes/descent.py) at 1080p60 into media/
 	$(MANIM) -q$(QUALITY) scenes/descent.py
@@ -15,6 +15,10 @@ bootstrap:
 
 bench: bootstrap        ## speed benchmarks (print ratios measured side by side)
 	.venv/bin/python bench/train_speed.py
+
+readme-image: bootstrap ## re-render the README picture (assets/readme/weights.png)
+	$(MANIM) -s -qm --media_dir media scenes/weights.py HiddenWeights
+	mkdir -p assets/readme && cp media/images/weights/HiddenWeights_ManimCE_v*.png assets/readme/weights.png
 
 clean-cache:            ## forget trained runs and decoded data (they are rebuilt on demand)
 	rm -rf "$${GDCORE_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/gdcore}"

@@ -82,6 +82,10 @@ class RunConfig:
             raise ConfigError(f"momentum must be in [0, 1), got {self.momentum}")
         if self.weight_decay < 0:
             raise ConfigError(f"weight decay must be zero or more, got {self.weight_decay}")
+        if not isinstance(self.seed, (int, np.integer)) or isinstance(self.seed, bool) or self.seed < 0:
+            raise ConfigError(f"seed must be a non-negative integer, got {self.seed}")
+        if self.epochs is not None and not np.isfinite(self.epochs):
+            raise ConfigError(f"epochs must be a finite number, got {self.epochs}")
         if (self.epochs is None) == (self.steps is None):
             raise ConfigError("give exactly one of epochs and steps")
         if (self.epochs is not None and self.epochs < 0) or (self.steps is not None and self.steps < 0):
@@ -262,14 +266,17 @@ def save(run: Run, path: Path) -> None:
     atomic_write(Path(path), lambda f: np.savez(f, **arrays))
 
 
-def load(path: Path) -> Run:
-    """Read a run file (never unpickles). Raises on any damage (ValueError, OSError, KeyError...)."""
+def load(path: Path, key: str | None = None) -> Run:
+    """Read a run file (never unpickles). Raises on any damage (ValueError, OSError, KeyError...)
+    and, when ``key`` is given, if the file holds a different run."""
     with np.load(path, allow_pickle=False) as z:
         arrays = {k: z[k] for k in z.files}
     meta = json.loads(str(arrays.pop("meta")))
     config = RunConfig.from_dict(meta["config"])
     if meta.get("format") != FORMAT or run_key(config, meta["data"]["fingerprint"]) != meta["key"]:
         raise ValueError("run file metadata does not match its key")
+    if key is not None and meta["key"] != key:
+        raise ValueError(f"run file holds run {meta['key']}, not {key}")
     n = len(arrays["steps"])
     if arrays["params"].shape != (n, meta["num_params"]) or len(arrays["test_accuracy"]) != n:
         raise ValueError("run file arrays have inconsistent shapes")
@@ -286,6 +293,7 @@ def resolve(preset_or_config) -> RunConfig:
 
 
 def run_path(config: RunConfig, data=None) -> Path:
+    """Where the run of ``config`` is cached."""
     data = data if data is not None else load_mnist()
     return cache_dir() / f"run-{run_key(config.validate(len(data.train_labels)), data.fingerprint)}.npz"
 
@@ -295,11 +303,12 @@ def get(preset_or_config, progress: bool = True, data=None) -> Run:
     config = resolve(preset_or_config)
     data = data if data is not None else load_mnist()
     config = config.validate(len(data.train_labels))
-    path = run_path(config, data)
+    key = run_key(config, data.fingerprint)
+    path = cache_dir() / f"run-{key}.npz"
     with file_lock(path.with_suffix(".lock")):
         if path.exists():
             try:
-                return load(path)
+                return load(path, key)
             except Exception as exc:  # damaged or foreign: discard and retrain
                 print(f"warning: discarding unreadable run file {path} ({type(exc).__name__}: {exc}); retraining",
                       file=sys.stderr)
