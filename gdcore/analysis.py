@@ -4,6 +4,8 @@ All functions are pure: they take arrays and a Network and return arrays or numb
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 
@@ -79,3 +81,114 @@ def largest_entries(vector: np.ndarray, k: int) -> np.ndarray:
     vector = np.asarray(vector)
     top = np.argpartition(-np.abs(vector), min(k, len(vector) - 1))[:k]
     return top[np.argsort(-np.abs(vector[top]), kind="stable")]
+
+
+def first_with_label(labels: np.ndarray, digit: int) -> int:
+    """Index of the first entry of ``labels`` (n,) equal to ``digit`` (ValueError if there is none)."""
+    hits = np.flatnonzero(np.asarray(labels) == digit)
+    if not len(hits):
+        raise ValueError(f"no example is labelled {digit}")
+    return int(hits[0])
+
+
+def parameter_breakdown(sizes) -> list[dict]:
+    """What each layer adds to the parameter count, for layer sizes such as [784, 16, 16, 10].
+
+    One dict per layer l = 1..L: {"inputs": sizes[l-1], "neurons": sizes[l],
+    "weights": sizes[l-1] * sizes[l], "biases": sizes[l]}. The weights and biases of all layers
+    add up to ``Network(sizes).num_params`` (13,002 for the lecture's network).
+    """
+    sizes = [int(s) for s in sizes]
+    return [{"inputs": n_in, "neurons": n_out, "weights": n_in * n_out, "biases": n_out}
+            for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+
+
+# --- the gradient as nudges, and learning curves (scenes/nudges.py) ------------------------------
+def training_set(config, data) -> tuple[np.ndarray, np.ndarray]:
+    """(X (n, 784) float64 in [0, 1], Y (n, 10) one-hot float64): the training examples a run with
+    ``config`` (a RunConfig) learned from -- its first ``train_size`` images of ``data`` (a loaded
+    MNIST), labels shuffled when the config says so. Exactly the set its ``train_cost`` is over."""
+    from .runs import _data_arrays  # the run's own recipe (train_size, shuffled labels)
+
+    X, Y, *_ = _data_arrays(dataclasses.replace(config, dtype="float64"), data)
+    return X, Y
+
+
+def param_location(sizes, i: int) -> tuple[int, int, int | None]:
+    """Where entry ``i`` of the flat parameter vector sits, for layer sizes such as [784, 16, 16, 10].
+
+    Returns (layer, j, k): the weight W_layer[j, k] (from neuron k of layer-1 into neuron j of
+    ``layer``; layers count from 1), or (layer, j, None) for the bias b_layer[j]. Same order as
+    ``Network.params``: layer by layer, W (row-major) then b.
+    """
+    sizes = [int(s) for s in sizes]
+    if not 0 <= i < sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:])):
+        raise IndexError(f"parameter index {i} outside the network's parameters")
+    for layer, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        if i < n_out * n_in:
+            j, k = divmod(i, n_in)
+            return layer, j, k
+        i -= n_out * n_in
+        if i < n_out:
+            return layer, i, None
+        i -= n_out
+    raise AssertionError("unreachable")
+
+
+def param_index(sizes, layer: int, j: int, k: int | None = None) -> int:
+    """The inverse of ``param_location``: the flat index of W_layer[j, k] (or of b_layer[j] if k is None)."""
+    sizes = [int(s) for s in sizes]
+    start = sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:layer - 1], sizes[1:layer]))
+    n_in, n_out = sizes[layer - 1], sizes[layer]
+    if not 0 <= j < n_out or (k is not None and not 0 <= k < n_in):
+        raise IndexError(f"no parameter ({layer}, {j}, {k}) in a {sizes} network")
+    return start + (n_out * n_in + j if k is None else j * n_in + k)
+
+
+def gradient_step(net, X: np.ndarray, Y: np.ndarray, gradient: np.ndarray, eta: float) -> dict:
+    """One gradient-descent step theta - eta * gradient from ``net``'s parameters (net is unchanged).
+
+    X (n, 784), Y (n, 10); gradient (num_params,). Returns {"params": (num_params,) the stepped
+    parameters, "cost_before": net.cost(X, Y), "cost_after": the cost at the stepped parameters}.
+    """
+    stepped = net.copy()
+    stepped.params = net.params - eta * np.asarray(gradient, np.float64)
+    return {"params": stepped.params, "cost_before": net.cost(X, Y), "cost_after": stepped.cost(X, Y)}
+
+
+def bin_means(values: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean of each run of ``width`` consecutive values (n,), dropping an incomplete last bin.
+
+    Returns (ends (m,), means (m,)) with m = n // width: bin b covers values[b*width:(b+1)*width],
+    i.e. steps b*width + 1 .. ends[b] = (b+1)*width when values[s-1] belongs to step s.
+    """
+    values = np.asarray(values, np.float64)
+    m = len(values) // int(width)
+    means = values[:m * width].reshape(m, width).mean(axis=1)
+    return np.arange(1, m + 1) * int(width), means
+
+
+def epoch_ends(epochs: np.ndarray) -> np.ndarray:
+    """Indices of the snapshots taken at the end of a whole epoch (1, 2, ...), from a run's (k,) epochs."""
+    epochs = np.asarray(epochs, np.float64)
+    return np.flatnonzero((epochs >= 1 - 1e-9) & np.isclose(epochs, np.round(epochs), rtol=0, atol=1e-9))
+
+
+# --- landscape (scenes/landscape.py): a real 1-D slice of the cost -------------------------------
+def gradient_slice(net, X: np.ndarray, Y: np.ndarray, gradient: np.ndarray, ts: np.ndarray, eta: float) -> dict:
+    """The real cost along the downhill line through ``net.params`` (theta, (p,)).
+
+    The line is theta + t * d with d = -gradient / |gradient| (``gradient`` (p,), e.g. a run's
+    full-batch gradient at that snapshot); costs are ``net.cost`` over X (n, 784), Y (n, 10).
+    Returns {"direction": d (p,), "ts": (m,), "costs": (m,) C(theta + t d),
+    "slope": dC/dt at t = 0 over X, Y (= grad C . d), "step_t": eta * |gradient| (where one
+    gradient-descent step theta - eta * gradient lands on the line), "step_cost": C there}.
+    """
+    gradient = np.asarray(gradient, np.float64)
+    norm = float(np.linalg.norm(gradient))
+    direction = -gradient / norm
+    ts = np.asarray(ts, np.float64)
+    step_t = float(eta) * norm
+    return {"direction": direction, "ts": ts, "costs": cost_along(net, X, Y, direction, ts),
+            "slope": float(net.gradient(X, Y) @ direction), "step_t": step_t,
+            "step_cost": float(cost_along(net, X, Y, direction, np.array([step_t]))[0])}

@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--eta", type=float, help="learning rate")
     t.add_argument("--batch-size", type=_batch, default=argparse.SUPPRESS, help="mini-batch size, or 'full' for full-batch gradient descent")
     t.add_argument("--momentum", type=float, help="heavy-ball momentum in [0, 1)")
+    t.add_argument("--weight-decay", type=float, help="L2 weight decay (added to the gradient as decay * theta)")
     t.add_argument("--schedule", help="learning-rate schedule: constant, cosine or step:EPOCHS:FACTOR")
     t.add_argument("--sizes", type=_sizes, help="layer sizes, e.g. 784,30,10")
     t.add_argument("--activation", help="hidden activation: sigmoid or relu")
@@ -67,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-OVERRIDES = ("epochs", "steps", "seed", "eta", "momentum", "schedule", "sizes", "activation", "cost", "init")
+OVERRIDES = ("epochs", "steps", "seed", "eta", "momentum", "weight_decay", "schedule", "sizes", "activation", "cost",
+             "init")
 
 
 def cmd_train(args) -> dict:
@@ -114,7 +116,8 @@ def cmd_presets(args) -> dict:
             length = f"{c['epochs']:g} epochs" if c["epochs"] is not None else f"{c['steps']} steps"
             print(f"{name:14s} {info['description']}")
             print(f"{'':14s} {'-'.join(map(str, c['sizes']))} {c['activation']}/{c['cost']}, init {c['init']}, "
-                  f"eta {c['eta']:g} ({c['schedule']}), {batch}, momentum {c['momentum']:g}, {length}"
+                  f"eta {c['eta']:g} ({c['schedule']}), {batch}, momentum {c['momentum']:g}, "
+                  f"weight decay {c['weight_decay']:g}, {length}"
                   f"{', first %d images' % c['train_size'] if c['train_size'] else ''}"
                   f"{', shuffled labels' if c['shuffle_labels'] else ''}")
     return result

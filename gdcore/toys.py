@@ -48,3 +48,16 @@ def descend(gradient, w0, eta: float, steps: int, limit: float = 1e6) -> np.ndar
             break
         path.append(w)
     return np.array(path)
+
+
+def valleys_reached(finals, tol: float = 1e-2) -> np.ndarray:
+    """Sorted distinct values of ``finals`` (n,) (e.g. where balls settled): a new value starts
+    wherever the sorted values jump by more than ``tol``; each group is represented by its first."""
+    w = np.sort(np.asarray(finals, np.float64))
+    return w[np.r_[True, np.diff(w) > tol]] if len(w) else w
+
+
+def first_outside(path, bounds=BUMPY_RANGE) -> int | None:
+    """Index of the first iterate of ``path`` (k,) outside [lo, hi] = ``bounds``, or None."""
+    outside = np.flatnonzero((np.asarray(path) < bounds[0]) | (np.asarray(path) > bounds[1]))
+    return int(outside[0]) if len(outside) else None

@@ -306,3 +306,69 @@ class NetworkDiagram(VGroup):
             for circle, i in zip(column, idx):
                 circle.set_fill(TEXT, opacity=float(np.clip(acts[i], 0, 1)))
         return self
+
+
+# --- cost (scenes/cost.py): a network lighting up, functions drawn as boxes -----------------------
+def light_layer(diagram: NetworkDiagram, layer: int, activations) -> list:
+    """Animations filling the shown neurons of ``layer`` with ``activations`` (sizes[layer],) in [0, 1]."""
+    return [circle.animate.set_fill(TEXT, opacity=float(np.clip(activations[i], 0, 1)))
+            for circle, i in zip(diagram.neurons[layer], diagram.shown[layer])]
+
+
+class FunctionBox(VGroup):
+    """A function drawn as a box: its name, and what it depends on in small print, inside a frame."""
+
+    def __init__(self, name: str, detail: str = "", width: float = 3.6, height: float = 1.4, color=TEXT, **kw):
+        super().__init__(**kw)
+        self.frame = Rectangle(width=width, height=height, stroke_color=color, stroke_width=2.5)
+        self.label = text(name, BODY_SIZE, color)
+        self.detail = text(detail, TINY_SIZE, MUTED) if detail else VGroup()
+        VGroup(self.label, self.detail).arrange(DOWN, buff=0.15).move_to(self.frame)
+        self.add(self.frame, self.label, self.detail)
+
+
+# --- landscape (scenes/landscape.py): plain linear axes with text tick labels ---------------------
+class PlainAxes(Axes):
+    """Linear axes labelled in the project's font (no LaTeX). ``x_range``/``y_range`` are [lo, hi, step].
+
+    x tick labels sit under the x axis, y tick labels along the left edge of the plot (so they never
+    cross a curve); ``x_name`` goes under the right end, ``y_name`` above the left edge.
+    """
+
+    def __init__(self, x_range, y_range, width: float, height: float, x_name: str = "", y_name: str = "",
+                 color=MUTED, x_format: str = "{:g}", y_format: str = "{:g}"):
+        super().__init__(x_range=x_range, y_range=y_range, x_length=width, y_length=height, tips=False,
+                         axis_config={"color": color, "stroke_width": 2})
+        y_axis_at = min(max(0.0, y_range[0]), y_range[1])
+        self.labels = VGroup()
+        for x in np.arange(x_range[0], x_range[1] + 1e-9, x_range[2]):
+            self.labels.add(text(x_format.format(x + 0.0), TINY_SIZE, color).next_to(self.c2p(x, y_axis_at), DOWN, buff=0.12))
+        for y in np.arange(y_range[0], y_range[1] + 1e-9, y_range[2]):
+            self.labels.add(text(y_format.format(y + 0.0), TINY_SIZE, color).next_to(self.c2p(x_range[0], y), LEFT, buff=0.15))
+        self.x_name = text(x_name, TINY_SIZE, color).next_to(self.labels[:1], DOWN, buff=0.12).align_to(self, RIGHT)
+        self.y_name = text(y_name, SMALL_SIZE, color).next_to(self, UP, buff=0.15).align_to(self.labels, LEFT)
+        self.add(self.labels, self.x_name, self.y_name)
+
+
+# --- nudges (scenes/nudges.py): long curves on linear axes, signed bars ---------------------------
+def axes_polyline(axes, xs, ys, color, width: float = 3, opacity: float = 1.0) -> VMobject:
+    """The polyline through the points (xs[i], ys[i]) of linear ``axes``, mapped in one vectorized step
+    (cheap for thousands of points, so it can be rebuilt every frame)."""
+    xs, ys = np.asarray(xs, np.float64), np.asarray(ys, np.float64)
+    origin = axes.c2p(0, 0)
+    points = origin + np.outer(xs, axes.c2p(1, 0) - origin) + np.outer(ys, axes.c2p(0, 1) - origin)
+    curve = VMobject(stroke_color=color, stroke_width=width, stroke_opacity=opacity)
+    if len(points):
+        curve.set_points_as_corners(points if len(points) > 1 else np.vstack([points, points]))
+    return curve
+
+
+def signed_color(value: float):
+    """POSITIVE for a value above 0, NEGATIVE below 0, MUTED for exactly 0."""
+    return POSITIVE if value > 0 else NEGATIVE if value < 0 else MUTED
+
+
+def signed_bar(fraction: float, width: float, height: float) -> Rectangle:
+    """A horizontal bar |fraction| * ``width`` long, coloured by ``signed_color(fraction)``."""
+    return Rectangle(width=max(abs(float(fraction)) * width, 0.005), height=height, stroke_width=0,
+                     fill_color=signed_color(fraction), fill_opacity=0.9)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, Dot, FadeIn, Group, Scene, Transform, ValueTracker, VGroup, VMobject, linear
 
-from gdcore import runs
-from scenes.visuals import (ACCURACY, COST, NEGATIVE, POSITIVE, SMALL_SIZE, TEXT, TINY_SIZE, LogEpochAxes,
-                            Readout, WeightImage, caption, text, title)
+from gdcore import analysis, load_mnist, runs
+from scenes.visuals import (ACCURACY, COST, GRADIENT, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TEXT, TINY_SIZE,
+                            LogEpochAxes, PixelImage, Readout, WeightImage, caption, rgb, text, title)
 
 
 class EvolvingWeights:
@@ -112,4 +112,65 @@ class HiddenWeights(Scene):
 
     def construct(self):
         self.part = EvolvingWeights(video_run())
+        self.part.play(self)
+
+
+class UntouchedPixels:
+    """Why the weight images look so random: pixels that are blank in every training image never
+    pass any gradient to their weights, which keep their random initial values."""
+
+    name = "Why the weights look random"
+
+    def __init__(self, run, neuron: int = 0):
+        self.run, self.neuron = run, neuron
+        self.shown = {}
+
+    def play(self, scene: Scene) -> None:
+        run = self.run
+        data = load_mnist()
+        n = run.config.train_size or len(data.train_labels)
+        mask = analysis.always_zero_pixels(data.train_images[:n])
+        first, last = EvolvingWeights(run).first_layer(0), EvolvingWeights(run).first_layer(-1)
+        change = float(np.abs(last[:, mask] - first[:, mask]).max()) if mask.any() else 0.0
+        ratios = last[:, mask] / first[:, mask]
+        factor = float(np.median(ratios)) if mask.any() else 1.0
+        self.shown = {"blank_pixels": int(mask.sum()), "training_images": n, "max_change": change,
+                      "shrink_factor": factor, "shrink_spread": float(np.abs(ratios - factor).max())}
+
+        heading = title(f"{int(mask.sum())} pixels are blank in all {n:,} training images")
+        before = WeightImage(first[self.neuron], height=3.2)
+        after = WeightImage(last[self.neuron], height=3.2)
+        overlay = PixelImage(_mask_rgba(mask), height=3.2)
+        pair = Group(Group(before, text("at initialisation", SMALL_SIZE, MUTED).next_to(before, DOWN)),
+                     Group(after, text("after training", SMALL_SIZE, MUTED).next_to(after, DOWN)))
+        pair.arrange(RIGHT, buff=1.2).shift(DOWN * 0.2)
+        overlay.move_to(after.image)
+        ring = overlay.copy().move_to(before.image)
+        if change == 0:
+            verdict = "so their weights never changed"
+        elif run.config.weight_decay and self.shown["shrink_spread"] < 1e-3:
+            verdict = f"only weight decay shrank them, all by the same factor {factor:.2g}"
+        else:
+            verdict = f"yet they changed by up to {change:.2g}"
+        note = caption(f"A blank pixel feeds 0 into its weights: ∂C/∂w = 0 from every example — {verdict}.",
+                       TINY_SIZE)
+        scene.play(FadeIn(heading), FadeIn(pair))
+        scene.play(FadeIn(overlay), FadeIn(ring))
+        scene.play(FadeIn(note))
+        scene.wait(2)
+
+
+def _mask_rgba(mask: np.ndarray) -> np.ndarray:
+    """(784,) bool -> (28, 28, 4) RGBA: a translucent GRADIENT-coloured cell where the mask is set."""
+    out = np.zeros((28, 28, 4), np.uint8)
+    out[..., :3] = np.round(rgb(GRADIENT) * 255)
+    out[..., 3] = np.where(mask.reshape(28, 28), 110, 0)
+    return out
+
+
+class BlankPixels(Scene):
+    """Standalone: the always-blank pixels and their untouched weights."""
+
+    def construct(self):
+        self.part = UntouchedPixels(video_run())
         self.part.play(self)

@@ -1,0 +1,368 @@
+"""Parts: a recap of the network, the cost of one example and of all training examples, and the two
+functions (the network, and the cost function built on top of it). Every number on screen is read from
+a recorded run or computed by gdcore on MNIST.
+
+    .venv/bin/manim -ql scenes/cost.py Recap
+    .venv/bin/manim -ql scenes/cost.py CostOfOneExample
+    .venv/bin/manim -ql scenes/cost.py TwoFunctions
+"""
+from __future__ import annotations
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, Group, Line, MathTex, Scene, Transform, TransformFromCopy,
+                   VGroup, Write, there_and_back)
+
+from gdcore import inputs, load_mnist, one_hot
+from gdcore.analysis import cost_breakdown, first_with_label, parameter_breakdown
+from scenes.visuals import (ACCURACY, BODY_SIZE, COST, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TEXT, TINY_SIZE,
+                            ColumnVector, DigitImage, FunctionBox, NetworkDiagram, OutputBars, caption, fit_width,
+                            light_layer, text, title)
+from scenes.weights import video_run
+
+
+# --- small helpers ------------------------------------------------------------------------------
+def value_line(label: str, value: str, color=COST) -> VGroup:
+    """'label  value': a muted label and a number in ``color``."""
+    return VGroup(text(label, SMALL_SIZE, MUTED), text(value, BODY_SIZE, color)).arrange(RIGHT)
+
+
+def tex_count(n: int) -> str:
+    """12345 -> '12{,}345' (a thousands separator that LaTeX does not space out)."""
+    return f"{int(n):,}".replace(",", "{,}")
+
+
+def training_size(run, data) -> int:
+    """How many training images the run's costs average over (its first ``train_size``, or all)."""
+    return int(run.config.train_size or len(data.train_labels))
+
+
+def swap(scene: Scene, pairs, run_time: float) -> None:
+    """Transform each old mobject into its new version, all at once."""
+    scene.play(*[Transform(old, new) for old, new in pairs], run_time=run_time)
+
+
+def new_caption(scene: Scene, old, s: str, run_time: float):
+    """Replace caption ``old`` (or None) by a new caption line; return it."""
+    line = caption(s)
+    scene.play(Transform(old, line) if old is not None else FadeIn(line), run_time=run_time)
+    return old if old is not None else line
+
+
+# --- part 1: recap --------------------------------------------------------------------------------
+class NetworkRecap:
+    """The trained network reading one test digit, layer by layer, then its parameter count.
+
+    ``shown``: the image index and label, the activations of every drawn neuron, the 10 outputs,
+    the answer, the per-layer (inputs, neurons) terms of the parameter count and the total.
+    """
+
+    name = "Recap: a network that reads digits"
+
+    def __init__(self, run, index: int = 0, run_time: float = 1.0):
+        self.run, self.index, self.run_time = run, index, run_time
+        data = load_mnist()
+        self.image, self.label = data.test_images[index], int(data.test_labels[index])
+        self.net = run.network(-1)
+        self.activations = [a[0] for a in self.net.feedforward(inputs(self.image[None]))[1]]
+        self.answer = int(np.argmax(self.activations[-1]))
+        self.shown = {}
+
+    def play(self, scene: Scene) -> None:
+        diagram, bars = self.show_network(scene)
+        note = self.light_up(scene, diagram)
+        self.show_answer(scene, bars, note)
+        self.count_parameters(scene, note)
+        scene.wait(2 * self.run_time)
+
+    def build_network(self):
+        net = self.net
+        diagram = NetworkDiagram(net.sizes, weights=net.weights, height=4.4, layer_gap=1.9).shift(UP * 0.35)
+        names = ["pixels"] + ["neurons"] * (len(net.sizes) - 2) + ["outputs"]
+        layer_labels = VGroup(*[text(f"{n} {name}", TINY_SIZE, MUTED).next_to(column, DOWN, buff=0.2)
+                                for n, name, column in zip(net.sizes, names, diagram.neurons)])
+        layer_labels.align_to(diagram.neurons[0], DOWN).shift(DOWN * 0.35)
+        digit = DigitImage(self.image, height=2.0).next_to(diagram, LEFT, buff=0.9)
+        digit_label = text(f"test image #{self.index}", TINY_SIZE, MUTED).next_to(digit, DOWN, buff=0.15)
+        into = Arrow(digit.get_right(), diagram.neurons[0].get_left(), buff=0.15, color=MUTED, stroke_width=3)
+        outputs = diagram.neurons[-1]
+        row = abs(outputs[1].get_y() - outputs[0].get_y())
+        bars = OutputBars(self.activations[-1], width=1.6, row=row, highlight=self.answer)
+        bars.next_to(outputs, RIGHT, buff=0.35)
+        bars.shift(UP * (outputs[0].get_y() - bars[0].get_y()))
+        return diagram, layer_labels, VGroup(digit_label, into), digit, bars
+
+    def show_network(self, scene: Scene):
+        heading = title("Recap: the network reading one digit")
+        diagram, layer_labels, pointer, digit, bars = self.build_network()
+        self.shown.update(image_index=self.index, label=self.label)
+        scene.play(FadeIn(heading), FadeIn(digit), FadeIn(pointer), run_time=self.run_time)
+        scene.play(FadeIn(diagram), FadeIn(layer_labels), run_time=self.run_time)
+        return diagram, bars
+
+    def light_up(self, scene: Scene, diagram):
+        note = new_caption(scene, None, f"Pixel brightness sets the {self.net.sizes[0]} input activations; "
+                           "each layer then follows from the one before.", self.run_time)
+        for layer, acts in enumerate(self.activations):
+            scene.play(*light_layer(diagram, layer, acts), run_time=self.run_time)
+        self.shown["activations"] = [acts[idx] for acts, idx in zip(self.activations, diagram.shown)]
+        return note
+
+    def show_answer(self, scene: Scene, bars, note) -> None:
+        verdict = "right" if self.answer == self.label else "wrong"
+        new_caption(scene, note, f"The brightest output is the network's answer: {self.answer} "
+                    f"(the label says {self.label}: {verdict}).", self.run_time)
+        scene.play(FadeIn(bars), run_time=self.run_time)
+        self.shown.update(outputs=self.activations[-1].copy(), answer=self.answer)
+
+    def count_parameters(self, scene: Scene, note) -> None:
+        terms = parameter_breakdown(self.net.sizes)
+        sums = " + ".join(rf"{t['inputs']} \times {t['neurons']} + {t['neurons']}" for t in terms)
+        count = MathTex(rf"{sums} = {tex_count(self.net.num_params)}", font_size=34)
+        words = text("weights and biases decide what the network does", SMALL_SIZE)
+        group = fit_width(VGroup(count, words).arrange(DOWN, buff=0.15)).to_edge(DOWN, buff=0.3)
+        scene.play(Transform(note, group), run_time=self.run_time)
+        self.shown.update(parameter_terms=[(t["inputs"], t["neurons"]) for t in terms],
+                          num_params=self.net.num_params)
+
+
+# --- part 2: the cost of one example, and of all of them ------------------------------------------
+class OneExampleCost:
+    """Training image ``index``: the random network's outputs, the target, the squared differences
+    and their sum; the trained network's on the same image; then the average over the training set.
+
+    ``shown``: {"image_index", "label", "random": cost_breakdown, "trained": cost_breakdown,
+    "examples": n, "average_random": run.train_cost[0], "average_trained": run.train_cost[-1]}.
+    """
+
+    name = "The cost of one example"
+    ROW = 0.36
+    FIRST_ROW = 1.4
+    LEFT_EDGE = -4.2
+
+    def __init__(self, run, index: int, run_time: float = 1.0):
+        self.run, self.index, self.run_time = run, index, run_time
+        data = load_mnist()
+        self.image, self.label = data.train_images[index], int(data.train_labels[index])
+        self.examples = training_size(run, data)
+        x, y = inputs(self.image[None])[0], one_hot([self.label])[0]
+        self.random = cost_breakdown(run.network(0), x, y)
+        self.trained = cost_breakdown(run.network(-1), x, y)
+        self.shown = {}
+
+    def play(self, scene: Scene) -> None:
+        table = self.show_example(scene)
+        self.show_cost(scene, table)
+        self.show_trained(scene, table)
+        self.show_average(scene, table)
+        scene.wait(2 * self.run_time)
+
+    # the table: outputs | target | squared differences, one row per digit
+    def outputs(self, parts):
+        return OutputBars(parts["outputs"], width=1.5, row=self.ROW, highlight=self.label)
+
+    def terms(self, parts):
+        return ColumnVector([f"{t:.4f}" for t in parts["terms"]], [COST] * 10, size=TINY_SIZE, row=self.ROW)
+
+    def build_table(self):
+        """The three columns (random network) and their headers, rows aligned with the output bars."""
+        bars = self.outputs(self.random)
+        target = ColumnVector([f"{t:g}" for t in self.random["target"]], size=TINY_SIZE, row=self.ROW)
+        terms = self.terms(self.random)
+        heads = [("output", "a_j", MUTED), ("target", "y_j", MUTED), ("squared difference", "(a_j - y_j)^2", COST)]
+        tops = VGroup(*[VGroup(text(word, TINY_SIZE, colour), MathTex(tex, font_size=36)).arrange(DOWN, buff=0.1)
+                        for word, tex, colour in heads])
+        x = self.LEFT_EDGE
+        for column, top in zip((bars, target, terms), tops):
+            width = max(column.width, top.width)
+            column.set_x(x + width / 2)
+            top.set_x(x + width / 2)
+            x += width + 0.4
+        bars.shift(UP * (self.FIRST_ROW - bars[0].get_y()))
+        for column in (target, terms):
+            column.shift(UP * (self.FIRST_ROW - column.rows[0].get_y()))
+        for top in tops:
+            top.align_to(target, DOWN).shift(UP * (target.height + 0.15))
+        return bars, target, terms, tops
+
+    def build_panel(self):
+        """The right-hand column: the formula, this example's two costs, the average and its two values."""
+        n, first, last = self.examples, self.run.train_cost[0], self.run.train_cost[-1]
+        formula = MathTex(r"C = \sum_{j=0}^{9} (a_j - y_j)^2", font_size=36, color=COST)
+        convention = text("(the video's cost: no ½ in front)", TINY_SIZE, MUTED)
+        random_cost = value_line("random network:", f"{self.random['cost']:.4f}")
+        trained_cost = value_line("trained network:", f"{self.trained['cost']:.4f}")
+        rule = Line(LEFT * 2, RIGHT * 2, color=MUTED, stroke_width=1.5)
+        average = MathTex(rf"\text{{Cost}} = \frac{{1}}{{{tex_count(n)}}} \sum_{{k=1}}^{{{tex_count(n)}}} C_k",
+                          font_size=34, color=COST)
+        words = text(f"average over {n:,} examples", TINY_SIZE, MUTED)
+        before, after = value_line("random network:", f"{first:.4f}"), value_line("trained network:", f"{last:.4f}")
+        panel = VGroup(formula, convention, random_cost, trained_cost, rule, average, words, before, after)
+        panel.arrange(DOWN, buff=0.17)
+        for line in (random_cost, trained_cost, before, after):
+            line.align_to(rule, LEFT)
+        panel.to_edge(RIGHT, buff=0.35).shift(DOWN * 0.15)
+        return dict(formula=formula, convention=convention, random_cost=random_cost, trained_cost=trained_cost,
+                    rule=rule, average=average, words=words, before=before, after=after)
+
+    def show_example(self, scene: Scene):
+        heading = title("The cost of one training example")
+        digit = DigitImage(self.image, height=2.2).move_to([-5.6, 0.4, 0])
+        label = text(f"training image #{self.index}\nlabelled {self.label}", TINY_SIZE, MUTED)
+        label.next_to(digit, DOWN, buff=0.2)
+        bars, target, terms, tops = self.build_table()
+        self.shown.update(image_index=self.index, label=self.label)
+        scene.play(FadeIn(heading), FadeIn(digit), FadeIn(label), run_time=self.run_time)
+        note = new_caption(scene, None, "Random weights and biases: the output layer is a mess.", self.run_time)
+        scene.play(FadeIn(bars), FadeIn(tops[0]), run_time=self.run_time)
+        new_caption(scene, note, f"What we want: 1 for the {self.label}, 0 for every other output neuron.",
+                    self.run_time)
+        scene.play(FadeIn(target), FadeIn(tops[1]), run_time=self.run_time)
+        return dict(self.build_panel(), bars=bars, target=target, terms=terms, tops=tops, note=note)
+
+    def show_cost(self, scene: Scene, table) -> None:
+        new_caption(scene, table["note"], "Square each difference, then add them up: the cost of this one "
+                    "example.", self.run_time)
+        scene.play(FadeIn(table["terms"]), FadeIn(table["tops"][2]), run_time=self.run_time)
+        scene.play(Write(table["formula"]), FadeIn(table["convention"]), run_time=self.run_time)
+        scene.play(TransformFromCopy(table["terms"], table["random_cost"]), run_time=self.run_time)
+        new_caption(scene, table["note"], f"Cost {self.random['cost']:.2f} for one image: utter trash.",
+                    self.run_time)
+        self.shown["random"] = self.random
+
+    def show_trained(self, scene: Scene, table) -> None:
+        new_caption(scene, table["note"], "The trained network on the same image: confident and right, so "
+                    "the cost is tiny.", self.run_time)
+        swap(scene, [(table["bars"], self.outputs(self.trained).move_to(table["bars"], UP + LEFT)),
+                     (table["terms"], self.terms(self.trained).move_to(table["terms"], UP + LEFT))], self.run_time)
+        scene.play(TransformFromCopy(table["terms"], table["trained_cost"]), run_time=self.run_time)
+        self.shown["trained"] = self.trained
+
+    def show_average(self, scene: Scene, table) -> None:
+        n = self.examples
+        new_caption(scene, table["note"], "One image is not enough: the network's cost is the average over "
+                    f"all {n:,} training images.", self.run_time)
+        scene.play(FadeIn(table["rule"]), Write(table["average"]), FadeIn(table["words"]), run_time=self.run_time)
+        scene.play(FadeIn(table["before"]), run_time=self.run_time)
+        scene.play(FadeIn(table["after"]), run_time=self.run_time)
+        self.shown.update(examples=n, average_random=float(self.run.train_cost[0]),
+                          average_trained=float(self.run.train_cost[-1]))
+
+
+# --- part 3: two functions --------------------------------------------------------------------------
+class NetworkAndCost:
+    """Two functions, one above the other: the network (784 numbers in, 10 out, its weights and biases
+    as parameters) and the cost (those weights and biases in, one number out, the training set fixed),
+    with the random and then the trained parameter vector fed through the cost.
+
+    ``shown``: the image index, the network's 10 outputs on it, the parameter count, the entries of
+    each parameter vector drawn ({snapshot: {index: value}}), the number of training examples and
+    the cost of each vector ("cost_random", "cost_trained").
+    """
+
+    name = "Two functions: the network and its cost"
+    # Entries of the parameter vector drawn: the first layer's weights from three pixels in the middle
+    # of the image (row 14, columns 14-16) into neuron 0, then '⋮', then the very last entry.
+    CENTRE_PIXEL = 14 * 28 + 14
+    ENTRIES = (CENTRE_PIXEL, CENTRE_PIXEL + 1, CENTRE_PIXEL + 2, None, -1)
+
+    def __init__(self, run, index: int = 0, run_time: float = 1.0):
+        self.run, self.index, self.run_time = run, index, run_time
+        data = load_mnist()
+        self.image = data.test_images[index]
+        self.examples = training_size(run, data)
+        self.net = run.network(-1)
+        self.outputs = self.net.forward(inputs(self.image[None]))[0]
+        self.costs = {0: float(run.train_cost[0]), -1: float(run.train_cost[-1])}
+        self.shown = {}
+
+    def play(self, scene: Scene) -> None:
+        scene.play(FadeIn(title("Two functions")), run_time=self.run_time)
+        self.show_network_function(scene)
+        machine, vector, results = self.show_cost_function(scene)
+        self.feed(scene, machine, vector, results[1], 0)
+        self.feed(scene, machine, vector, results[2], -1)
+        scene.wait(2 * self.run_time)
+
+    def show_network_function(self, scene: Scene) -> None:
+        n_in, n_out, n_params = self.net.sizes[0], self.net.sizes[-1], self.net.num_params
+        digit = DigitImage(self.image, height=1.5)
+        digit_words = text(f"{n_in} numbers in\n(the pixels)", TINY_SIZE, MUTED).next_to(digit, DOWN, buff=0.1)
+        machine = FunctionBox("the network", f"parameters: {n_params:,}\nweights and biases", width=3.4)
+        outputs = ColumnVector([f"{a:.2f}" for a in self.outputs], size=TINY_SIZE, row=0.235)
+        out_words = text(f"{n_out} numbers out", TINY_SIZE, MUTED).next_to(outputs, RIGHT, buff=0.15)
+        row = flow([Group(digit, digit_words), machine, VGroup(outputs, out_words)], y=1.6)
+        scene.play(FadeIn(row), run_time=self.run_time)
+        self.shown.update(image_index=self.index, outputs=self.outputs.copy(), num_params=n_params)
+
+    def vector(self, i: int) -> ColumnVector:
+        """Snapshot i's parameter vector, a few real entries of it, coloured by sign."""
+        theta = self.run.network(i).params
+        drawn = {k % len(theta): float(theta[k]) for k in self.ENTRIES if k is not None}
+        self.shown.setdefault("parameters", {})[i] = drawn
+        values = [None if k is None else theta[k] for k in self.ENTRIES]
+        return ColumnVector(["⋮" if v is None else f"{v:+.3f}" for v in values],
+                            [MUTED if v is None else POSITIVE if v >= 0 else NEGATIVE for v in values],
+                            size=TINY_SIZE, row=0.3)
+
+    def show_cost_function(self, scene: Scene):
+        n_params, n = self.net.num_params, self.examples
+        vector = self.vector(0)
+        vector_words = text(f"{n_params:,} numbers in\n(the weights and biases)", TINY_SIZE, MUTED)
+        machine = FunctionBox("the cost function", width=3.4, color=COST)
+        results = VGroup(text("one number out", TINY_SIZE, MUTED),
+                         value_line("random weights:", f"{self.costs[0]:.4f}"),
+                         value_line("trained weights:", f"{self.costs[-1]:.4f}")).arrange(DOWN, buff=0.2,
+                                                                                          aligned_edge=LEFT)
+        row = flow([VGroup(vector, vector_words.next_to(vector, DOWN, buff=0.1)), machine, results], y=-1.4)
+        data_words = text(f"fixed parameters: the {n:,}\nlabelled training images", TINY_SIZE, MUTED)
+        data_words.next_to(machine, DOWN, buff=0.35)
+        data_arrow = Arrow(data_words.get_top(), machine.get_bottom(), buff=0.05, color=MUTED, stroke_width=3)
+        new_caption(scene, None, "The cost is a function on top of the network: it judges a whole set of "
+                    "weights and biases at once.", self.run_time)
+        scene.play(FadeIn(Group(*[m for m in row if m is not results])), FadeIn(results[0]), FadeIn(data_words),
+                   FadeIn(data_arrow), run_time=self.run_time)
+        self.shown["examples"] = n
+        return machine, vector, results
+
+    def feed(self, scene: Scene, machine, vector, result, i: int) -> None:
+        """Put snapshot i's weights and biases into the cost function and show the cost it returns."""
+        swap(scene, [(vector, self.vector(i).move_to(vector))], self.run_time)
+        scene.play(machine.frame.animate.set_fill(COST, opacity=0.3), rate_func=there_and_back,
+                   run_time=self.run_time)
+        scene.play(FadeIn(result, shift=RIGHT * 0.3), run_time=self.run_time)
+        self.shown["cost_random" if i == 0 else "cost_trained"] = self.costs[i]
+
+
+def flow(pieces, y: float) -> Group:
+    """``pieces`` laid out left to right at height y, the middle one centred on the frame, with arrows
+    between them: Group(*pieces, *arrows)."""
+    group = Group(*pieces).arrange(RIGHT, buff=1.1).set_y(y)
+    group.shift(LEFT * pieces[len(pieces) // 2].get_x())
+    arrows = [Arrow([a.get_right()[0], y, 0], [b.get_left()[0], y, 0], buff=0.15, color=MUTED, stroke_width=3)
+              for a, b in zip(pieces, pieces[1:])]
+    return Group(*pieces, *arrows)
+
+
+# --- standalone scenes ----------------------------------------------------------------------------
+class Recap(Scene):
+    """Standalone: the trained 'video' network reading test image 0, and its parameter count."""
+
+    def construct(self):
+        self.part = NetworkRecap(video_run(), index=0)
+        self.part.play(self)
+
+
+class CostOfOneExample(Scene):
+    """Standalone: the cost of the first training '3', before and after training, and the average."""
+
+    def construct(self):
+        self.part = OneExampleCost(video_run(), index=first_with_label(load_mnist().train_labels, 3))
+        self.part.play(self)
+
+
+class TwoFunctions(Scene):
+    """Standalone: the network as a function, and the cost as a function of its weights and biases."""
+
+    def construct(self):
+        self.part = NetworkAndCost(video_run(), index=0)
+        self.part.play(self)
