@@ -139,28 +139,80 @@ class LogEpochAxes(Axes):
 
     def curve(self, epochs, ys, color) -> VMobject:
         """The polyline through the (epoch, y) points with epoch > 0."""
+        return self.trace(VMobject(stroke_color=color, stroke_width=3), epochs, ys)
+
+    def trace(self, curve: VMobject, epochs, ys) -> VMobject:
+        """Set ``curve``'s points to the polyline through the (epoch, y) points with epoch > 0."""
         points = [self.point(e, y) for e, y in zip(epochs, ys) if e > 0]
-        curve = VMobject(stroke_color=color, stroke_width=3)
         if points:
             curve.set_points_as_corners(points if len(points) > 1 else points * 2)
         return curve
 
 
+class _Glyphs:
+    """Characters of the project font, rendered once per size and then copied.
+
+    Measured from one line "0c0d0...": every glyph sits between zeros, which gives its pen advance
+    and its offset from the baseline; digits share one advance (the font's digits are tabular).
+    Positions are in "zero coordinates": a '0' at pen x has its ink's left edge at x.
+    """
+
+    CHARS = "123456789.,%-+:/"
+    _cache: dict = {}
+
+    @classmethod
+    def table(cls, size: int) -> dict:
+        """{char: (glyph, ink offset from the pen, advance, rise above the baseline)}."""
+        if size not in cls._cache:
+            line = text("0" + "0".join(cls.CHARS) + "0", size)
+            zeros, glyphs = line[0::2], line[1::2]
+            pairs = {c: zeros[k + 1].get_left()[0] - zeros[k].get_left()[0] for k, c in enumerate(cls.CHARS)}
+            digit = pairs["1"] / 2
+            table = {"0": (zeros[0], 0.0, digit, 0.0)}
+            for k, c in enumerate(cls.CHARS):
+                offset = glyphs[k].get_left()[0] - zeros[k].get_left()[0] - digit
+                rise = glyphs[k].get_bottom()[1] - zeros[k].get_bottom()[1]
+                table[c] = (glyphs[k], offset, digit if c.isdigit() else pairs[c] - digit, rise)
+            cls._cache[size] = table
+        return cls._cache[size]
+
+    @classmethod
+    def compose(cls, string: str, size: int, color, pen: float, baseline: float) -> VGroup | None:
+        """Glyph copies spelling ``string`` from ``pen`` on ``baseline``; None if a char is unknown."""
+        table = cls.table(size)
+        if any(c not in table for c in string):
+            return None
+        out = VGroup()
+        for c in string:
+            glyph, offset, advance, rise = table[c]
+            g = glyph.copy().set_color(color)
+            g.shift(np.array([pen + offset - g.get_left()[0], baseline + rise - g.get_bottom()[1], 0.0]))
+            out.add(g)
+            pen += advance
+        return out
+
+
 class Readout(VGroup):
-    """'label value' in the project's font; ``set_value`` rewrites the number (cheap, no LaTeX)."""
+    """'label value' in the project's font. ``set_value`` re-spells the number from cached glyphs
+    (a new Text for every frame would cost tens of milliseconds)."""
 
     def __init__(self, label: str, value: float, color, fmt: str = "{:.3f}", size: int = SMALL_SIZE):
         self.fmt, self.size, self.color_ = fmt, size, color
-        self.label = text(label, size, color)
-        self.number = text(fmt.format(value), size, color)
-        super().__init__(self.label, self.number)
-        self.number.next_to(self.label, RIGHT, buff=0.15)
-        self.value = value
+        probe = text(label + " 0", size, color)           # the '0' marks where the number starts
+        self.label = VGroup(*probe[:-1])
+        self._anchor = probe[-1].set_opacity(0)          # invisible, but moves with the group
+        self.number = VGroup()
+        super().__init__(self.label, self.number, self._anchor)
+        self.set_value(value)
 
     def set_value(self, value: float) -> "Readout":
-        new = text(self.fmt.format(value), self.size, self.color_)
-        new.next_to(self.label, RIGHT, buff=0.15)
-        self.number.become(new)
+        spelled = self.fmt.format(value)
+        x, y = self._anchor.get_left()[0], self._anchor.get_bottom()[1]
+        new = _Glyphs.compose(spelled, self.size, self.color_, x, y)
+        if new is None:  # a character the cache does not hold: fall back to a Text
+            new = text(spelled, self.size, self.color_)
+            new.shift([x - new.get_left()[0], y - new.get_bottom()[1], 0])
+        self.number.submobjects = list(new.submobjects)
         self.value = value
         return self
 

@@ -18,6 +18,7 @@ class EvolvingWeights:
     """
 
     name = "What the first layer learns"
+    image_class = WeightImage  # one crisp ImageMobject per neuron (bench/render_speed.py swaps it)
 
     def __init__(self, run, seconds: float = 10.0):
         self.run, self.seconds = run, seconds
@@ -37,7 +38,7 @@ class EvolvingWeights:
     def build(self):
         run = self.run
         heading = title("The first hidden layer: each neuron's 784 weights as an image")
-        images = Group(*[WeightImage(w, height=1.22) for w in self.first_layer(0)])
+        images = Group(*[self.image_class(w, height=1.22) for w in self.first_layer(0)])
         images.arrange_in_grid(4, 4, buff=0.1).to_edge(LEFT, buff=0.5).shift(DOWN * 0.2)
         key = VGroup(text("blue = positive weight", TINY_SIZE, POSITIVE),
                      text("red = negative weight", TINY_SIZE, NEGATIVE)).arrange(RIGHT, buff=0.4)
@@ -68,7 +69,8 @@ class EvolvingWeights:
                        f"{'-'.join(map(str, run.config.sizes))} network on MNIST.", TINY_SIZE)
 
         scene.play(FadeIn(heading), FadeIn(images), FadeIn(key), FadeIn(note))
-        cost_trace, acc_trace = VMobject(), VMobject()
+        cost_trace = VMobject(stroke_color=COST, stroke_width=3)
+        acc_trace = VMobject(stroke_color=ACCURACY, stroke_width=3)
         scene.play(FadeIn(cost_axes), FadeIn(acc_axes), FadeIn(cost_curve), FadeIn(acc_curve),
                    FadeIn(cost_dot), FadeIn(acc_dot), FadeIn(readouts))
         scene.add(cost_trace, acc_trace)
@@ -85,8 +87,8 @@ class EvolvingWeights:
             self._record(i)
             for image, w in zip(images, self.first_layer(i)):
                 image.set_weights(w)
-            cost_trace.become(cost_axes.curve(run.epochs[1:i + 1], run.train_cost[1:i + 1], COST))
-            acc_trace.become(acc_axes.curve(run.epochs[1:i + 1], run.test_accuracy[1:i + 1], ACCURACY))
+            cost_axes.trace(cost_trace, run.epochs[1:i + 1], run.train_cost[1:i + 1])
+            acc_axes.trace(acc_trace, run.epochs[1:i + 1], run.test_accuracy[1:i + 1])
             cost_dot.move_to(cost_axes.point(run.epochs[i], run.train_cost[i]))
             acc_dot.move_to(acc_axes.point(run.epochs[i], run.test_accuracy[i]))
             epoch_read.set_value(run.epochs[i])

@@ -1,0 +1,153 @@
+"""Frames rendered per second for every part of the lecture, and the weight images vs 784 squares.
+
+    .venv/bin/python bench/render_speed.py                      # every part at -ql
+    .venv/bin/python bench/render_speed.py --quality l h        # at -ql and -qh (1080p60: slow)
+    .venv/bin/python bench/render_speed.py --parts HiddenWeights --json
+    .venv/bin/python bench/render_speed.py --lecture            # also the whole lecture (its -q time
+                                                                #   against its running time)
+
+Each scene is rendered in this process (manim's Cairo renderer, caching off, written to a temporary
+media dir); fps = frames in the written video / wall-clock seconds of ``scene.render()``, which
+includes loading the cached run. The 'squares' comparison renders the evolving-weights part twice,
+interleaved: with gdcore's one-ImageMobject-per-neuron WeightImage and with each image built from
+784 coloured Squares, as the 2017 original did.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import av
+import numpy as np
+from manim import Scene, Square, VGroup, tempconfig
+
+from scenes import visuals
+from scenes.weights import EvolvingWeights, video_run
+
+QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality"}
+# (module, scene class): every standalone part, in lecture order. Missing ones are skipped.
+PARTS = [("cost", "Recap"), ("cost", "CostOfOneExample"), ("cost", "TwoFunctions"),
+         ("landscape", "OneDimensionalDescent"), ("landscape", "TwoDimensionalDescent"),
+         ("nudges", "GradientAsNudges"), ("nudges", "Learning"), ("weights", "HiddenWeights"),
+         ("weights", "BlankPixels"), ("accuracy", "TestAccuracy"), ("accuracy", "NoiseImages")]
+
+
+class SquaresWeightImage(VGroup):
+    """The 2017 way: a 28x28 weight image made of 784 Squares (for comparison only)."""
+
+    def __init__(self, weights, height: float = 1.2):
+        super().__init__()
+        side = height / 28
+        for k in range(784):
+            r, c = divmod(k, 28)
+            self.add(Square(side, stroke_width=0).move_to([(c - 13.5) * side, (13.5 - r) * side, 0]))
+        self.image = self
+        self.set_weights(weights)
+
+    def set_weights(self, weights):
+        rgba = visuals.signed_rgba(np.reshape(weights, (28, 28))).reshape(784, 4) / 255.0
+        for square, (r, g, b, a) in zip(self, rgba):
+            square.set_fill(rgb_to_hex(r, g, b), opacity=a)
+        return self
+
+
+def rgb_to_hex(r, g, b) -> str:
+    return "#%02x%02x%02x" % (round(r * 255), round(g * 255), round(b * 255))
+
+
+class SquaresWeights(EvolvingWeights):
+    image_class = SquaresWeightImage
+
+
+def scene_class(module: str, name: str):
+    return getattr(importlib.import_module(f"scenes.{module}"), name)
+
+
+def part_scene(part_class):
+    """A Scene class playing ``part_class`` on the 'video' run (for the squares comparison)."""
+    class PartScene(Scene):
+        def construct(self):
+            part_class(video_run()).play(self)
+    PartScene.__name__ = part_class.__name__ + "Scene"
+    return PartScene
+
+
+def render(cls, quality: str) -> dict:
+    """Render ``cls`` once; {seconds, frames, fps}."""
+    with tempfile.TemporaryDirectory() as media, tempconfig({"quality": QUALITIES[quality], "media_dir": media,
+                                                             "disable_caching": True, "verbosity": "ERROR",
+                                                             "progress_bar": "none"}):
+        scene = cls()
+        start = time.perf_counter()
+        scene.render()
+        seconds = time.perf_counter() - start
+        videos = list(Path(media).rglob("*.mp4"))
+        frames = 0
+        for v in videos:
+            with av.open(str(v)) as container:
+                frames += sum(1 for _ in container.decode(video=0))
+    return {"seconds": seconds, "frames": frames, "fps": frames / seconds}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description="Frames per second of every lecture part (see module docstring).")
+    p.add_argument("--quality", nargs="+", default=["l"], choices=sorted(QUALITIES), help="l, m and/or h")
+    p.add_argument("--parts", nargs="*", help="scene class names (default: all)")
+    p.add_argument("--repeats", type=int, default=1, help="interleaved repeats of the squares comparison")
+    p.add_argument("--no-squares", action="store_true", help="skip the WeightImage vs 784 squares comparison")
+    p.add_argument("--lecture", action="store_true", help="also render the whole lecture (scenes/descent.py)")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    args = p.parse_args(argv)
+    video_run()  # train or load once, outside every timing
+
+    results = {"parts": [], "squares": None, "lecture": None}
+    for module, name in PARTS:
+        if args.parts and name not in args.parts:
+            continue
+        try:
+            cls = scene_class(module, name)
+        except (ImportError, AttributeError):
+            if not args.json:
+                print(f"  {name}: not in scenes/{module}.py, skipped")
+            continue
+        for q in args.quality:
+            r = {"scene": name, "quality": q, **render(cls, q)}
+            results["parts"].append(r)
+            if not args.json:
+                print(f"  {name:24s} -q{q}  {r['frames']:5d} frames  {r['seconds']:7.1f} s  {r['fps']:6.1f} fps", flush=True)
+
+    if not args.no_squares:
+        times = {"image": [], "squares": []}
+        q = args.quality[0]
+        for _ in range(args.repeats):
+            times["image"].append(render(part_scene(EvolvingWeights), q)["fps"])
+            times["squares"].append(render(part_scene(SquaresWeights), q)["fps"])
+        image_fps, squares_fps = statistics.median(times["image"]), statistics.median(times["squares"])
+        results["squares"] = {"quality": q, "image_fps": image_fps, "squares_fps": squares_fps,
+                              "ratio": image_fps / squares_fps}
+        if not args.json:
+            print(f"\nweight images at -q{q}: ImageMobject {image_fps:.1f} fps vs 784 squares {squares_fps:.1f} fps "
+                  f"-> {image_fps / squares_fps:.1f}x (target >= 5x)")
+
+    if args.lecture:
+        lecture = scene_class("descent", "GradientDescentLecture")
+        for q in args.quality:
+            r = render(lecture, q)
+            fps_video = {"l": 15, "m": 30, "h": 60}[q]
+            r.update(quality=q, running_seconds=r["frames"] / fps_video)
+            results["lecture"] = r
+            if not args.json:
+                print(f"\nwhole lecture at -q{q}: {r['seconds']:.0f} s to render {r['running_seconds']:.0f} s of video "
+                      f"({r['seconds'] / r['running_seconds']:.1f} s per second of video)")
+    if args.json:
+        print(json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
