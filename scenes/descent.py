@@ -1,23 +1,28 @@
 """The chapter-2 lecture, "Gradient descent, how neural networks learn", from the real network.
 
     manim -pqh scenes/descent.py        # the whole lecture (this file holds exactly one scene)
+    manim -qh --save_sections scenes/descent.py   # also one clip per part, in media/videos/.../sections
 
 Each part lives in a topic module as a standalone scene too; here they are only sequenced, with a
-section per part so the lecture also exports as clips (``--save_sections``).
+section per part (named for a teacher), fading out between parts.
 """
-from manim import FadeOut, Group, Scene
+from manim import FadeOut, Group, ThreeDScene
 
-from scenes.weights import EvolvingWeights, video_run
+from scenes.accuracy import ConfidentNonsense, TestSetScore
+from scenes.weights import EvolvingWeights, UntouchedPixels, video_run
 
 
-class GradientDescentLecture(Scene):
-    """Chapter 2, part by part; every number on screen comes from gdcore's 'video' run."""
+class GradientDescentLecture(ThreeDScene):
+    """Chapter 2, part by part; every number on screen comes from gdcore's 'video' run.
+
+    A ThreeDScene so the 2-D descent part can tilt the camera; 2-D parts run at the default view.
+    """
 
     def construct(self):
         run = video_run()
-        self.parts = [EvolvingWeights(run)]
+        self.parts = [EvolvingWeights(run), UntouchedPixels(run), TestSetScore(run), ConfidentNonsense(run)]
         for i, part in enumerate(self.parts):
             if i:
                 self.play(FadeOut(Group(*self.mobjects)))
-            self.next_section(part.name)
+            self.next_section(f"{i + 1:02d} {part.name}")
             part.play(self)
