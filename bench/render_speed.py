@@ -34,7 +34,7 @@ QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality"}
 PARTS = [("cost", "Recap"), ("cost", "CostOfOneExample"), ("cost", "TwoFunctions"),
          ("landscape", "OneDimensionalDescent"), ("landscape", "TwoDimensionalDescent"),
          ("nudges", "GradientAsNudges"), ("nudges", "Learning"), ("weights", "HiddenWeights"),
-         ("weights", "BlankPixels"), ("accuracy", "TestAccuracy"), ("accuracy", "NoiseImages")]
+         ("weights", "BlankPixels"), ("accuracy", "HowWellItDoes"), ("accuracy", "NoiseImages")]
 
 
 class SquaresWeightImage(VGroup):

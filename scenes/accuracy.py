@@ -12,7 +12,7 @@ from scenes.visuals import (ACCURACY, COST, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, 
 from scenes.weights import video_run
 
 
-class TestSetScore:
+class ScoreOnTestSet:
     """Fast-forward through the full test set with a running count, then a gallery of mistakes."""
 
     name = "How well it does"
@@ -139,11 +139,11 @@ class ConfidentNonsense:
         scene.wait(2)
 
 
-class TestAccuracy(Scene):
+class HowWellItDoes(Scene):
     """Standalone: the running count over the 10,000 test images and a gallery of mistakes."""
 
     def construct(self):
-        self.part = TestSetScore(video_run())
+        self.part = ScoreOnTestSet(video_run())
         self.part.play(self)
 
 

@@ -9,12 +9,12 @@ a recorded run or computed by gdcore on MNIST.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, Group, Line, MathTex, Scene, Transform, TransformFromCopy,
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circumscribe, FadeIn, FadeOut, Group, Line, MathTex, Scene, Transform,
                    VGroup, Write, there_and_back)
 
 from gdcore import inputs, load_mnist, one_hot
 from gdcore.analysis import cost_breakdown, first_with_label, parameter_breakdown
-from scenes.visuals import (ACCURACY, BODY_SIZE, COST, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TEXT, TINY_SIZE,
+from scenes.visuals import (BODY_SIZE, COST, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TINY_SIZE,
                             ColumnVector, DigitImage, FunctionBox, NetworkDiagram, OutputBars, caption, fit_width,
                             light_layer, text, title)
 from scenes.weights import video_run
@@ -36,24 +36,31 @@ def training_size(run, data) -> int:
     return int(run.config.train_size or len(data.train_labels))
 
 
-def swap(scene: Scene, pairs, run_time: float) -> None:
-    """Transform each old mobject into its new version, all at once."""
-    scene.play(*[Transform(old, new) for old, new in pairs], run_time=run_time)
+def swap_column(old: ColumnVector, new: ColumnVector) -> list:
+    """Animations from column ``old`` to ``new``: the entries cross-fade, the brackets follow."""
+    return [FadeOut(old.rows), FadeIn(new.rows), Transform(old.brackets, new.brackets)]
+
+
+def morph_bars(old: OutputBars, new: OutputBars) -> list:
+    """Animations from output bars ``old`` to ``new``: the bars stretch, the numbers cross-fade."""
+    return ([Transform(o[1], n[1]) for o, n in zip(old, new)] + [FadeOut(o[2]) for o in old]
+            + [FadeIn(n[2]) for n in new])
 
 
 def new_caption(scene: Scene, old, s: str, run_time: float):
-    """Replace caption ``old`` (or None) by a new caption line; return it."""
+    """Cross-fade from caption ``old`` (or nothing) to a new caption line; return the new line."""
     line = caption(s)
-    scene.play(Transform(old, line) if old is not None else FadeIn(line), run_time=run_time)
-    return old if old is not None else line
+    scene.play(FadeIn(line), *([FadeOut(old)] if old is not None else []), run_time=run_time)
+    return line
 
 
 # --- part 1: recap --------------------------------------------------------------------------------
 class NetworkRecap:
     """The trained network reading one test digit, layer by layer, then its parameter count.
 
-    ``shown``: the image index and label, the activations of every drawn neuron, the 10 outputs,
-    the answer, the per-layer (inputs, neurons) terms of the parameter count and the total.
+    ``shown``: the image index and label, which neurons are drawn ("neurons", per layer) and their
+    activations, the 10 outputs, the answer, the per-layer (inputs, neurons) terms of the parameter
+    count and the total.
     """
 
     name = "Recap: a network that reads digits"
@@ -70,7 +77,7 @@ class NetworkRecap:
     def play(self, scene: Scene) -> None:
         diagram, bars = self.show_network(scene)
         note = self.light_up(scene, diagram)
-        self.show_answer(scene, bars, note)
+        note = self.show_answer(scene, bars, note)
         self.count_parameters(scene, note)
         scene.wait(2 * self.run_time)
 
@@ -80,7 +87,8 @@ class NetworkRecap:
         names = ["pixels"] + ["neurons"] * (len(net.sizes) - 2) + ["outputs"]
         layer_labels = VGroup(*[text(f"{n} {name}", TINY_SIZE, MUTED).next_to(column, DOWN, buff=0.2)
                                 for n, name, column in zip(net.sizes, names, diagram.neurons)])
-        layer_labels.align_to(diagram.neurons[0], DOWN).shift(DOWN * 0.35)
+        for label in layer_labels:
+            label.set_y(diagram.get_bottom()[1] - 0.3)
         digit = DigitImage(self.image, height=2.0).next_to(diagram, LEFT, buff=0.9)
         digit_label = text(f"test image #{self.index}", TINY_SIZE, MUTED).next_to(digit, DOWN, buff=0.15)
         into = Arrow(digit.get_right(), diagram.neurons[0].get_left(), buff=0.15, color=MUTED, stroke_width=3)
@@ -104,15 +112,17 @@ class NetworkRecap:
                            "each layer then follows from the one before.", self.run_time)
         for layer, acts in enumerate(self.activations):
             scene.play(*light_layer(diagram, layer, acts), run_time=self.run_time)
+        self.shown["neurons"] = [list(idx) for idx in diagram.shown]
         self.shown["activations"] = [acts[idx] for acts, idx in zip(self.activations, diagram.shown)]
         return note
 
-    def show_answer(self, scene: Scene, bars, note) -> None:
+    def show_answer(self, scene: Scene, bars, note):
         verdict = "right" if self.answer == self.label else "wrong"
-        new_caption(scene, note, f"The brightest output is the network's answer: {self.answer} "
+        note = new_caption(scene, note, f"The brightest output is the network's answer: {self.answer} "
                     f"(the label says {self.label}: {verdict}).", self.run_time)
         scene.play(FadeIn(bars), run_time=self.run_time)
         self.shown.update(outputs=self.activations[-1].copy(), answer=self.answer)
+        return note
 
     def count_parameters(self, scene: Scene, note) -> None:
         terms = parameter_breakdown(self.net.sizes)
@@ -120,7 +130,7 @@ class NetworkRecap:
         count = MathTex(rf"{sums} = {tex_count(self.net.num_params)}", font_size=34)
         words = text("weights and biases decide what the network does", SMALL_SIZE)
         group = fit_width(VGroup(count, words).arrange(DOWN, buff=0.15)).to_edge(DOWN, buff=0.3)
-        scene.play(Transform(note, group), run_time=self.run_time)
+        scene.play(FadeOut(note), FadeIn(group), run_time=self.run_time)
         self.shown.update(parameter_terms=[(t["inputs"], t["neurons"]) for t in terms],
                           num_params=self.net.num_params)
 
@@ -185,7 +195,8 @@ class OneExampleCost:
         return bars, target, terms, tops
 
     def build_panel(self):
-        """The right-hand column: the formula, this example's two costs, the average and its two values."""
+        """The right-hand column: the formula, this example's two costs, the average over the training set
+        and its two values (recorded in ``shown``)."""
         n, first, last = self.examples, self.run.train_cost[0], self.run.train_cost[-1]
         formula = MathTex(r"C = \sum_{j=0}^{9} (a_j - y_j)^2", font_size=36, color=COST)
         convention = text("(the video's cost: no ½ in front)", TINY_SIZE, MUTED)
@@ -201,6 +212,7 @@ class OneExampleCost:
         for line in (random_cost, trained_cost, before, after):
             line.align_to(rule, LEFT)
         panel.to_edge(RIGHT, buff=0.35).shift(DOWN * 0.15)
+        self.shown.update(examples=n, average_random=float(first), average_trained=float(last))
         return dict(formula=formula, convention=convention, random_cost=random_cost, trained_cost=trained_cost,
                     rule=rule, average=average, words=words, before=before, after=after)
 
@@ -212,40 +224,44 @@ class OneExampleCost:
         bars, target, terms, tops = self.build_table()
         self.shown.update(image_index=self.index, label=self.label)
         scene.play(FadeIn(heading), FadeIn(digit), FadeIn(label), run_time=self.run_time)
-        note = new_caption(scene, None, "Random weights and biases: the output layer is a mess.", self.run_time)
+        table = dict(self.build_panel(), bars=bars, target=target, terms=terms, tops=tops, note=None)
+        self.say(scene, table, "Random weights and biases: the output layer is a mess.")
         scene.play(FadeIn(bars), FadeIn(tops[0]), run_time=self.run_time)
-        new_caption(scene, note, f"What we want: 1 for the {self.label}, 0 for every other output neuron.",
-                    self.run_time)
+        self.say(scene, table, f"What we want: 1 for the {self.label}, 0 for every other output neuron.")
         scene.play(FadeIn(target), FadeIn(tops[1]), run_time=self.run_time)
-        return dict(self.build_panel(), bars=bars, target=target, terms=terms, tops=tops, note=note)
+        return table
+
+    def say(self, scene: Scene, table, s: str) -> None:
+        """Change the caption (kept in ``table["note"]``)."""
+        table["note"] = new_caption(scene, table["note"], s, self.run_time)
 
     def show_cost(self, scene: Scene, table) -> None:
-        new_caption(scene, table["note"], "Square each difference, then add them up: the cost of this one "
-                    "example.", self.run_time)
+        self.say(scene, table, "Square each difference, then add them up: the cost of this one example.")
         scene.play(FadeIn(table["terms"]), FadeIn(table["tops"][2]), run_time=self.run_time)
         scene.play(Write(table["formula"]), FadeIn(table["convention"]), run_time=self.run_time)
-        scene.play(TransformFromCopy(table["terms"], table["random_cost"]), run_time=self.run_time)
-        new_caption(scene, table["note"], f"Cost {self.random['cost']:.2f} for one image: utter trash.",
-                    self.run_time)
+        scene.play(Circumscribe(table["terms"], color=COST), FadeIn(table["random_cost"], shift=RIGHT * 0.3),
+                   run_time=self.run_time)
+        self.say(scene, table, f"Cost {self.random['cost']:.2f} for one image: utter trash.")
         self.shown["random"] = self.random
 
     def show_trained(self, scene: Scene, table) -> None:
-        new_caption(scene, table["note"], "The trained network on the same image: confident and right, so "
-                    "the cost is tiny.", self.run_time)
-        swap(scene, [(table["bars"], self.outputs(self.trained).move_to(table["bars"], UP + LEFT)),
-                     (table["terms"], self.terms(self.trained).move_to(table["terms"], UP + LEFT))], self.run_time)
-        scene.play(TransformFromCopy(table["terms"], table["trained_cost"]), run_time=self.run_time)
+        answer = int(np.argmax(self.trained["outputs"]))
+        verdict = "right, so the cost is small" if answer == self.label else "still wrong"
+        self.say(scene, table, f"The trained network on the same image answers {answer}: {verdict}.")
+        bars = self.outputs(self.trained).move_to(table["bars"], UP + LEFT)
+        terms = self.terms(self.trained).move_to(table["terms"], UP + LEFT)
+        scene.play(*morph_bars(table["bars"], bars), *swap_column(table["terms"], terms), run_time=self.run_time)
+        scene.play(Circumscribe(terms, color=COST), FadeIn(table["trained_cost"], shift=RIGHT * 0.3),
+                   run_time=self.run_time)
         self.shown["trained"] = self.trained
 
     def show_average(self, scene: Scene, table) -> None:
         n = self.examples
-        new_caption(scene, table["note"], "One image is not enough: the network's cost is the average over "
-                    f"all {n:,} training images.", self.run_time)
+        self.say(scene, table, f"One image is not enough: the network's cost is the average over all {n:,} "
+                 "training images.")
         scene.play(FadeIn(table["rule"]), Write(table["average"]), FadeIn(table["words"]), run_time=self.run_time)
         scene.play(FadeIn(table["before"]), run_time=self.run_time)
         scene.play(FadeIn(table["after"]), run_time=self.run_time)
-        self.shown.update(examples=n, average_random=float(self.run.train_cost[0]),
-                          average_trained=float(self.run.train_cost[-1]))
 
 
 # --- part 3: two functions --------------------------------------------------------------------------
@@ -270,29 +286,35 @@ class NetworkAndCost:
         data = load_mnist()
         self.image = data.test_images[index]
         self.examples = training_size(run, data)
+        self.first_images = data.train_images[:min(5, self.examples)]
         self.net = run.network(-1)
         self.outputs = self.net.forward(inputs(self.image[None]))[0]
         self.costs = {0: float(run.train_cost[0]), -1: float(run.train_cost[-1])}
         self.shown = {}
 
     def play(self, scene: Scene) -> None:
-        scene.play(FadeIn(title("Two functions")), run_time=self.run_time)
-        self.show_network_function(scene)
-        machine, vector, results = self.show_cost_function(scene)
-        self.feed(scene, machine, vector, results[1], 0)
-        self.feed(scene, machine, vector, results[2], -1)
+        scene.play(FadeIn(title("Two functions: the network, and its cost")), run_time=self.run_time)
+        note = self.show_network_function(scene)
+        machine, vector, results, note = self.show_cost_function(scene, note)
+        note = self.feed(scene, machine, vector, results[1], 0, note,
+                         f"The random weights and biases give a cost of {self.costs[0]:.2f}: a lousy network.")
+        self.feed(scene, machine, vector, results[2], -1, note,
+                  f"The trained ones give {self.costs[-1]:.3f}. Learning: find weights and biases that make it small.")
         scene.wait(2 * self.run_time)
 
-    def show_network_function(self, scene: Scene) -> None:
+    def show_network_function(self, scene: Scene):
         n_in, n_out, n_params = self.net.sizes[0], self.net.sizes[-1], self.net.num_params
         digit = DigitImage(self.image, height=1.5)
         digit_words = text(f"{n_in} numbers in\n(the pixels)", TINY_SIZE, MUTED).next_to(digit, DOWN, buff=0.1)
         machine = FunctionBox("the network", f"parameters: {n_params:,}\nweights and biases", width=3.4)
         outputs = ColumnVector([f"{a:.2f}" for a in self.outputs], size=TINY_SIZE, row=0.235)
         out_words = text(f"{n_out} numbers out", TINY_SIZE, MUTED).next_to(outputs, RIGHT, buff=0.15)
-        row = flow([Group(digit, digit_words), machine, VGroup(outputs, out_words)], y=1.6)
+        row = flow([Group(digit, digit_words), machine, VGroup(outputs, out_words)], y=1.7)
+        note = new_caption(scene, None, f"The network is a function: {n_in} numbers in, {n_out} out, shaped by "
+                           f"{n_params:,} parameters.", self.run_time)
         scene.play(FadeIn(row), run_time=self.run_time)
         self.shown.update(image_index=self.index, outputs=self.outputs.copy(), num_params=n_params)
+        return note
 
     def vector(self, i: int) -> ColumnVector:
         """Snapshot i's parameter vector, a few real entries of it, coloured by sign."""
@@ -304,7 +326,7 @@ class NetworkAndCost:
                             [MUTED if v is None else POSITIVE if v >= 0 else NEGATIVE for v in values],
                             size=TINY_SIZE, row=0.3)
 
-    def show_cost_function(self, scene: Scene):
+    def show_cost_function(self, scene: Scene, note):
         n_params, n = self.net.num_params, self.examples
         vector = self.vector(0)
         vector_words = text(f"{n_params:,} numbers in\n(the weights and biases)", TINY_SIZE, MUTED)
@@ -313,30 +335,41 @@ class NetworkAndCost:
                          value_line("random weights:", f"{self.costs[0]:.4f}"),
                          value_line("trained weights:", f"{self.costs[-1]:.4f}")).arrange(DOWN, buff=0.2,
                                                                                           aligned_edge=LEFT)
-        row = flow([VGroup(vector, vector_words.next_to(vector, DOWN, buff=0.1)), machine, results], y=-1.4)
-        data_words = text(f"fixed parameters: the {n:,}\nlabelled training images", TINY_SIZE, MUTED)
-        data_words.next_to(machine, DOWN, buff=0.35)
-        data_arrow = Arrow(data_words.get_top(), machine.get_bottom(), buff=0.05, color=MUTED, stroke_width=3)
-        new_caption(scene, None, "The cost is a function on top of the network: it judges a whole set of "
-                    "weights and biases at once.", self.run_time)
+        row = flow([VGroup(vector, vector_words.next_to(vector, DOWN, buff=0.1)), machine, results], y=-1.2)
+        thumbs = Group(*[DigitImage(image, height=0.5) for image in self.first_images]).arrange(RIGHT, buff=0.08)
+        data_words = Group(thumbs, text("…", SMALL_SIZE, MUTED), text(f"fixed parameters: the {n:,}\nlabelled "
+                                                                        "training images", TINY_SIZE, MUTED))
+        data_words.arrange(RIGHT, buff=0.15)
+        data_words.next_to(machine, DOWN, buff=0.4).align_to(machine, LEFT)
+        data_arrow = Arrow([machine.get_x(), data_words.get_top()[1], 0], machine.get_bottom(), buff=0.05,
+                           color=MUTED, stroke_width=3)
+        note = new_caption(scene, note, "The cost is a function on top of it: the weights and biases go in, "
+                           "one number comes out.", self.run_time)
         scene.play(FadeIn(Group(*[m for m in row if m is not results])), FadeIn(results[0]), FadeIn(data_words),
                    FadeIn(data_arrow), run_time=self.run_time)
         self.shown["examples"] = n
-        return machine, vector, results
+        return machine, vector, results, note
 
-    def feed(self, scene: Scene, machine, vector, result, i: int) -> None:
+    def feed(self, scene: Scene, machine, vector, result, i: int, note, words: str):
         """Put snapshot i's weights and biases into the cost function and show the cost it returns."""
-        swap(scene, [(vector, self.vector(i).move_to(vector))], self.run_time)
+        if i != 0:
+            new = self.vector(i).move_to(vector)
+            scene.play(*swap_column(vector, new), run_time=self.run_time)
+            vector = new
+        scene.play(vector.copy().animate.move_to(machine).scale(0.3).set_opacity(0), run_time=self.run_time,
+                   remover=True)
         scene.play(machine.frame.animate.set_fill(COST, opacity=0.3), rate_func=there_and_back,
                    run_time=self.run_time)
         scene.play(FadeIn(result, shift=RIGHT * 0.3), run_time=self.run_time)
+        note = new_caption(scene, note, words, self.run_time)
         self.shown["cost_random" if i == 0 else "cost_trained"] = self.costs[i]
+        return note
 
 
 def flow(pieces, y: float) -> Group:
     """``pieces`` laid out left to right at height y, the middle one centred on the frame, with arrows
     between them: Group(*pieces, *arrows)."""
-    group = Group(*pieces).arrange(RIGHT, buff=1.1).set_y(y)
+    group = Group(*pieces).arrange(RIGHT, buff=1.0).set_y(y)
     group.shift(LEFT * pieces[len(pieces) // 2].get_x())
     arrows = [Arrow([a.get_right()[0], y, 0], [b.get_left()[0], y, 0], buff=0.15, color=MUTED, stroke_width=3)
               for a, b in zip(pieces, pieces[1:])]

@@ -8,7 +8,9 @@ section per part (named for a teacher), fading out between parts.
 """
 from manim import FadeOut, Group, ThreeDScene
 
-from scenes.accuracy import ConfidentNonsense, TestSetScore
+from gdcore import analysis, load_mnist
+from scenes.accuracy import ConfidentNonsense, ScoreOnTestSet
+from scenes.cost import NetworkAndCost, NetworkRecap, OneExampleCost
 from scenes.weights import EvolvingWeights, UntouchedPixels, video_run
 
 
@@ -20,7 +22,11 @@ class GradientDescentLecture(ThreeDScene):
 
     def construct(self):
         run = video_run()
-        self.parts = [EvolvingWeights(run), UntouchedPixels(run), TestSetScore(run), ConfidentNonsense(run)]
+        a_three = analysis.first_with_label(load_mnist().train_labels, 3)
+        self.parts = [
+            NetworkRecap(run), OneExampleCost(run, a_three), NetworkAndCost(run),
+            EvolvingWeights(run), UntouchedPixels(run), ScoreOnTestSet(run), ConfidentNonsense(run),
+        ]
         for i, part in enumerate(self.parts):
             if i:
                 self.play(FadeOut(Group(*self.mobjects)))

@@ -10,7 +10,7 @@ from manim.utils.testing.frames_comparison import frames_comparison
 
 import scene_data
 from gdcore import inputs, load_mnist
-from scenes.accuracy import ConfidentNonsense, TestSetScore
+from scenes.accuracy import ConfidentNonsense, ScoreOnTestSet
 from scenes.weights import UntouchedPixels
 
 __module_test__ = "accuracy"
@@ -25,7 +25,7 @@ def dry_play(part):
 
 @frames_comparison
 def test_mistakes_gallery(scene):
-    TestSetScore(scene_data.small_run(), seconds=1, gallery=8).play(scene)
+    ScoreOnTestSet(scene_data.small_run(), seconds=1, gallery=8).play(scene)
 
 
 @frames_comparison
@@ -40,7 +40,7 @@ def test_blank_pixels(scene):
 
 def test_test_set_score_shows_gdcore_values():
     run = scene_data.small_run()
-    shown = dry_play(TestSetScore(run, seconds=2, gallery=6))
+    shown = dry_play(ScoreOnTestSet(run, seconds=2, gallery=6))
     data = load_mnist()
     outputs = run.network(-1).forward(inputs(data.test_images))
     right = outputs.argmax(axis=1) == data.test_labels
@@ -79,7 +79,7 @@ def test_blank_pixels_shows_gdcore_values():
     assert np.array_equal(W0[:, blank], W1[:, blank]) and not np.array_equal(W0, W1)
 
 
-@pytest.mark.parametrize("module,scenes", [("accuracy", ["TestAccuracy", "NoiseImages"]),
+@pytest.mark.parametrize("module,scenes", [("accuracy", ["HowWellItDoes", "NoiseImages"]),
                                            ("weights", ["HiddenWeights", "BlankPixels"])])
 def test_standalone_scenes_render(tmp_path, module, scenes):
     result = subprocess.run(
