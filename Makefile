@@ -2,7 +2,7 @@
 QUALITY ?= h
 MANIM = .venv/bin/manim
 
-.PHONY: video test bootstrap bench readme-image clean-cache
+.PHONY: video test bootstrap bench readme-image gifs stills render-all clean-cache
 
 video: bootstrap        ## render the main lecture (scenes/descent.py) at 1080p60 into media/
 	$(MANIM) -q$(QUALITY) scenes/descent.py
@@ -15,6 +15,15 @@ bootstrap:
 
 bench: bootstrap        ## speed benchmarks (print ratios measured side by side)
 	.venv/bin/python bench/train_speed.py
+
+render-all: bootstrap   ## every part and the lecture at QUALITY, in parallel -> gallery/videos-QUALITY/
+	.venv/bin/python -m scenes.export render --all -q $(QUALITY)
+
+gifs: bootstrap         ## every part as a looping GIF for slides -> gallery/gifs/
+	.venv/bin/python -m scenes.export gifs
+
+stills: bootstrap       ## the key frame of every part as PNG -> gallery/stills/
+	.venv/bin/python -m scenes.export stills
 
 readme-image: bootstrap ## re-render the README picture (assets/readme/weights.png)
 	$(MANIM) -s -qm --media_dir media scenes/weights.py HiddenWeights

@@ -15,7 +15,6 @@ interleaved: with gdcore's one-ImageMobject-per-neuron WeightImage and with each
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import statistics
 import tempfile
@@ -27,14 +26,10 @@ import numpy as np
 from manim import Scene, Square, VGroup, tempconfig
 
 from scenes import visuals
+from scenes.catalog import find, parts
 from scenes.weights import EvolvingWeights, video_run
 
 QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality"}
-# (module, scene class): every standalone part, in lecture order. Missing ones are skipped.
-PARTS = [("cost", "Recap"), ("cost", "CostOfOneExample"), ("cost", "TwoFunctions"),
-         ("landscape", "OneDimensionalDescent"), ("landscape", "TwoDimensionalDescent"),
-         ("nudges", "GradientAsNudges"), ("nudges", "Learning"), ("weights", "HiddenWeights"),
-         ("weights", "BlankPixels"), ("accuracy", "HowWellItDoes"), ("accuracy", "NoiseImages")]
 
 
 class SquaresWeightImage(VGroup):
@@ -62,10 +57,6 @@ def rgb_to_hex(r, g, b) -> str:
 
 class SquaresWeights(EvolvingWeights):
     image_class = SquaresWeightImage
-
-
-def scene_class(module: str, name: str):
-    return getattr(importlib.import_module(f"scenes.{module}"), name)
 
 
 def part_scene(part_class):
@@ -106,14 +97,15 @@ def main(argv=None) -> int:
     video_run()  # train or load once, outside every timing
 
     results = {"parts": [], "squares": None, "lecture": None}
-    for module, name in PARTS:
+    for entry in parts():
+        name = entry.scene
         if args.parts and name not in args.parts:
             continue
         try:
-            cls = scene_class(module, name)
+            cls = entry.load()
         except (ImportError, AttributeError):
             if not args.json:
-                print(f"  {name}: not in scenes/{module}.py, skipped")
+                print(f"  {name}: not in {entry.path}, skipped")
             continue
         for q in args.quality:
             r = {"scene": name, "quality": q, **render(cls, q)}
@@ -135,7 +127,7 @@ def main(argv=None) -> int:
                   f"-> {image_fps / squares_fps:.1f}x (target >= 5x)")
 
     if args.lecture:
-        lecture = scene_class("descent", "GradientDescentLecture")
+        lecture = find("GradientDescentLecture").load()
         for q in args.quality:
             r = render(lecture, q)
             fps_video = {"l": 15, "m": 30, "h": 60}[q]

@@ -1,0 +1,50 @@
+"""Every standalone scene of the project, in lecture order: what the export commands, the
+benchmarks and the tests iterate over. Add a row when you add a scene."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Entry:
+    module: str        # scenes/<module>.py
+    scene: str         # the Scene class
+    title: str         # what a teacher sees in tables and file names
+    lecture: bool = False  # a whole lecture (rendered with --save_sections), not a part
+
+    @property
+    def path(self) -> str:
+        return f"scenes/{self.module}.py"
+
+    def load(self):
+        """The Scene class itself."""
+        return getattr(importlib.import_module(f"scenes.{self.module}"), self.scene)
+
+
+CATALOG = [
+    Entry("cost", "Recap", "Recap: the network reading a digit"),
+    Entry("cost", "CostOfOneExample", "The cost of one example"),
+    Entry("cost", "TwoFunctions", "Two functions: the network and its cost"),
+    Entry("landscape", "OneDimensionalDescent", "Gradient descent in 1-D"),
+    Entry("landscape", "TwoDimensionalDescent", "Gradient descent in 2-D"),
+    Entry("nudges", "GradientAsNudges", "The gradient as nudges"),
+    Entry("nudges", "Learning", "Learning: the cost falling"),
+    Entry("weights", "HiddenWeights", "What the first layer learns"),
+    Entry("weights", "BlankPixels", "Why the weights look random"),
+    Entry("accuracy", "HowWellItDoes", "How well it does"),
+    Entry("accuracy", "NoiseImages", "Confident nonsense"),
+    Entry("descent", "GradientDescentLecture", "Chapter 2: gradient descent (the whole lecture)", lecture=True),
+]
+
+
+def parts() -> list[Entry]:
+    """The standalone parts (not the lectures)."""
+    return [e for e in CATALOG if not e.lecture]
+
+
+def find(scene: str) -> Entry:
+    for e in CATALOG:
+        if e.scene == scene:
+            return e
+    raise KeyError(f"no scene {scene!r}; known: {', '.join(e.scene for e in CATALOG)}")

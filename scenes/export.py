@@ -1,0 +1,145 @@
+"""Render the project's scenes for teachers: every part as MP4, GIF or PNG, in parallel.
+
+    python -m scenes.export render [--quality l|m|h|p|k] [--jobs N] [--out DIR] [SCENE ...]
+    python -m scenes.export gifs   [--quality l] [--out gallery/gifs]     # looping GIFs for slides
+    python -m scenes.export stills [--quality m] [--out gallery/stills]   # the key frame of each part
+
+Each scene is one ``manim render`` process; ``--jobs`` of them run at once (default: every core).
+A table of scene, seconds, frames per second, size and output path is printed; the exit code is 1
+(naming the scenes) if any scene failed, 2 for bad arguments.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from scenes.catalog import CATALOG, Entry, find, parts
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAME_RATES = {"l": 15, "m": 30, "h": 60, "p": 60, "k": 60}
+
+
+@dataclass
+class Result:
+    entry: Entry
+    ok: bool
+    seconds: float
+    frames: int = 0
+    output: Path | None = None
+    error: str = ""
+
+    @property
+    def fps(self) -> float:
+        return self.frames / self.seconds if self.seconds else 0.0
+
+
+def count_frames(path: Path) -> int:
+    """Frames in a video or GIF (1 for a PNG)."""
+    if path.suffix == ".png":
+        return 1
+    import av
+    with av.open(str(path)) as container:
+        return sum(1 for _ in container.decode(video=0))
+
+
+def manim_command(entry: Entry, quality: str, fmt: str, media: Path, extra=()) -> list[str]:
+    cmd = [sys.executable, "-m", "manim", "render", f"-q{quality}", "--media_dir", str(media)]
+    if fmt == "png":
+        cmd.append("-s")
+    elif fmt != "mp4":
+        cmd += ["--format", fmt]
+    return cmd + list(extra) + [entry.path, entry.scene]
+
+
+def render_one(entry: Entry, quality: str, fmt: str, out: Path, index: int, extra=()) -> Result:
+    """Render ``entry`` in its own manim process and copy the result to ``out``."""
+    with tempfile.TemporaryDirectory(prefix="gdviz-render-") as media:
+        start = time.perf_counter()
+        proc = subprocess.run(manim_command(entry, quality, fmt, Path(media), extra), cwd=ROOT,
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        suffix = {"png": ".png", "gif": ".gif"}.get(fmt, f".{fmt}")
+        made = sorted(p for p in Path(media).rglob(f"{entry.scene}*{suffix}") if "partial_movie_files" not in p.parts)
+        if proc.returncode != 0 or not made:
+            lines = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip()]
+            return Result(entry, False, seconds, error=(lines[-1] if lines else f"exit code {proc.returncode}")[:200])
+        target = out / f"{index:02d}-{entry.scene}{suffix}"
+        shutil.copyfile(made[-1], target)
+        sections = Path(media).rglob("sections")
+        for folder in sections:
+            dest = out / f"{index:02d}-{entry.scene}-sections"
+            shutil.copytree(folder, dest, dirs_exist_ok=True)
+        return Result(entry, True, seconds, count_frames(target), target)
+
+
+def render_many(entries, quality: str, fmt: str, out: Path, jobs: int, extra=()) -> list[Result]:
+    out.mkdir(parents=True, exist_ok=True)
+    order = {e.scene: i + 1 for i, e in enumerate(CATALOG)}
+    with ThreadPoolExecutor(max_workers=jobs) as pool:  # each worker drives one manim process
+        futures = [pool.submit(render_one, e, quality, fmt, out, order[e.scene], extra) for e in entries]
+        return [f.result() for f in futures]
+
+
+def print_table(results: list[Result]) -> None:
+    print(f"{'scene':26s} {'seconds':>8s} {'frames':>7s} {'fps':>6s} {'size':>9s}  output")
+    for r in results:
+        if r.ok:
+            size = r.output.stat().st_size
+            print(f"{r.entry.scene:26s} {r.seconds:8.1f} {r.frames:7d} {r.fps:6.1f} {size / 1024:8.0f}K  {r.output}")
+        else:
+            print(f"{r.entry.scene:26s} {r.seconds:8.1f} {'-':>7s} {'-':>6s} {'-':>9s}  FAILED: {r.error}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m scenes.export", description=__doc__.split("\n\n")[0])
+    verbs = p.add_subparsers(dest="verb", required=True, metavar="VERB")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="scenes rendered at once (default: all cores)")
+    common.add_argument("--out", type=Path, help="output folder")
+    common.add_argument("scenes", nargs="*", help="scene class names (default: every part; see scenes/catalog.py)")
+    r = verbs.add_parser("render", parents=[common], help="render scenes as videos (MP4) in parallel")
+    r.add_argument("--quality", "-q", default="l", choices=sorted(FRAME_RATES), help="manim quality flag (default l)")
+    r.add_argument("--format", default="mp4", choices=["mp4", "webm", "mov", "gif", "png"], help="default mp4")
+    r.add_argument("--all", action="store_true", help="also the whole lectures (with one clip per section)")
+    g = verbs.add_parser("gifs", parents=[common], help="every part as a looping GIF for slides")
+    g.add_argument("--quality", "-q", default="l", choices=sorted(FRAME_RATES), help="default l (854x480, 15 fps)")
+    s = verbs.add_parser("stills", parents=[common], help="the key (last) frame of every part as PNG")
+    s.add_argument("--quality", "-q", default="m", choices=sorted(FRAME_RATES), help="default m (1280x720)")
+    return p
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error(f"--jobs must be at least 1, got {args.jobs}")
+    try:
+        entries = [find(s) for s in args.scenes] if args.scenes else parts()
+    except KeyError as exc:
+        parser.error(str(exc.args[0]))
+    fmt = {"gifs": "gif", "stills": "png"}.get(args.verb) or args.format
+    if args.verb == "render" and args.all and not args.scenes:
+        entries = CATALOG
+    out = args.out or ROOT / "gallery" / {"gif": "gifs", "png": "stills"}.get(fmt, f"videos-{args.quality}")
+    extra = ("--save_sections",) if fmt not in ("png", "gif") else ()
+    results = render_many(entries, args.quality, fmt, out, args.jobs, extra)
+    print_table(results)
+    failed = [r.entry.scene for r in results if not r.ok]
+    if failed:
+        print(f"error: {len(failed)} scene(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    total = sum(r.output.stat().st_size for r in results)
+    print(f"{len(results)} file(s), {total / 1024 / 1024:.1f} MB in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
