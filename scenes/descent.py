@@ -11,6 +11,7 @@ from manim import FadeOut, Group, ThreeDScene
 from gdcore import analysis, load_mnist
 from scenes.accuracy import ConfidentNonsense, ScoreOnTestSet
 from scenes.cost import NetworkAndCost, NetworkRecap, OneExampleCost
+from scenes.landscape import DescentInOneDimension, DescentInTwoDimensions
 from scenes.weights import EvolvingWeights, UntouchedPixels, video_run
 
 
@@ -25,6 +26,7 @@ class GradientDescentLecture(ThreeDScene):
         a_three = analysis.first_with_label(load_mnist().train_labels, 3)
         self.parts = [
             NetworkRecap(run), OneExampleCost(run, a_three), NetworkAndCost(run),
+            DescentInOneDimension(run), DescentInTwoDimensions(),
             EvolvingWeights(run), UntouchedPixels(run), ScoreOnTestSet(run), ConfidentNonsense(run),
         ]
         for i, part in enumerate(self.parts):

@@ -212,6 +212,8 @@ class Readout(VGroup):
         if new is None:  # a character the cache does not hold: fall back to a Text
             new = text(spelled, self.size, self.color_)
             new.shift([x - new.get_left()[0], y - new.get_bottom()[1], 0])
+        for old in self.number.submobjects:  # during a play Cairo still draws the glyphs it listed at
+            old.clear_points()               # its start: empty the replaced ones, or they stay on screen
         self.number.submobjects = list(new.submobjects)
         self.value = value
         return self

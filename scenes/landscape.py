@@ -1,0 +1,461 @@
+"""Parts: gradient descent on a 1-D toy cost and on a real 1-D slice of the network's cost, then on a
+2-D toy cost surface. Toy costs come from gdcore.toys (and say so on screen); the real slice is
+computed by gdcore.analysis on MNIST from the 'video' run.
+
+    .venv/bin/manim -ql scenes/landscape.py OneDimensionalDescent
+    .venv/bin/manim -ql scenes/landscape.py TwoDimensionalDescent
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+from manim import (DEGREES, DOWN, LEFT, OUT, RIGHT, UP, Arrow, Create, Dot, FadeIn, FadeOut, Group, Line,
+                   MathTex, Scene, Surface, ThreeDAxes, ThreeDScene, Transform, ValueTracker,
+                   VGroup, VMobject, linear, smooth)
+
+from gdcore import inputs, load_mnist, one_hot
+from gdcore.analysis import gradient_slice
+from gdcore.toys import (BUMPY_RANGE, bowl, bowl_gradient, bumpy, bumpy_slope, descend, first_outside,
+                         valleys_reached)
+from scenes.visuals import (COST, GRADIENT, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, Ball, PlainAxes, Readout, caption,
+                            text, title)
+from scenes.weights import video_run
+
+
+# --- small helpers --------------------------------------------------------------------------------
+def graph_point(axes, f, x: float, lift: float = 0.0) -> np.ndarray:
+    """The screen point of (x, f(x)) on ``axes``, moved ``lift`` units along the curve's upward normal
+    (so a ball of radius ``lift`` rests on the curve instead of sinking into it)."""
+    h = 1e-4
+    a, b = axes.c2p(x - h, float(f(x - h))), axes.c2p(x + h, float(f(x + h)))
+    tangent = (b - a) / np.linalg.norm(b - a)
+    normal = np.array([-tangent[1], tangent[0], 0.0])
+    return axes.c2p(x, float(f(x))) + lift * normal
+
+
+def tangent_line(axes, x: float, y: float, slope: float, length: float = 1.8) -> Line:
+    """A GRADIENT-coloured segment through (x, y) with data slope ``slope``, ``length`` units long."""
+    direction = axes.c2p(x + 1, y + slope) - axes.c2p(x, y)
+    direction = direction / np.linalg.norm(direction) * length / 2
+    centre = axes.c2p(x, y)
+    return Line(centre - direction, centre + direction, color=GRADIENT, stroke_width=4)
+
+
+def polyline(points, color, width: float = 4) -> VMobject:
+    line = VMobject(stroke_color=color, stroke_width=width)
+    line.set_points_as_corners(list(points))
+    return line
+
+
+def panel(*rows, buff: float = 0.28) -> VGroup:
+    """Rows stacked left-aligned, placed in the right-hand column of the frame."""
+    return VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=buff)
+
+
+def fmt_w(w: float) -> str:
+    """An iterate for a list on screen: 2 decimals, a typographic minus."""
+    return f"{w:.2f}".replace("-", "−")
+
+
+# --- part 4: descent in one dimension ------------------------------------------------------------
+class DescentInOneDimension:
+    """A ball rolling down a 1-D toy cost by true gradient-descent iterates, balls settling in different
+    valleys, a too-large learning rate diverging, then the same picture on a real slice of the network's
+    cost: C(theta_s + t d) along d = -grad C / |grad C| at step ``slice_step`` of ``run`` (named on
+    screen as ``run_name``), over its first ``slice_images`` training images.
+
+    ``shown`` holds every number put on screen: iterates, slopes and steps of the single ball; starts,
+    final positions and valleys of the row of balls; the diverging iterates; and the slice (t grid, costs,
+    slope at t = 0, where one gradient step lands, the lowest grid point).
+    """
+
+    name = "Rolling downhill: gradient descent in one dimension"
+    LIMIT = 1e6   # |w| beyond this counts as diverged
+    PLOT = {"x_range": [-4, 4, 1], "y_range": [0, 3.5, 1], "width": 8.6, "height": 4.3}
+
+    def __init__(self, run, start: float = -1.9, eta: float = 0.1, steps: int = 8,
+                 starts=tuple(np.linspace(-4, 4, 11)), settle_steps: int = 25, big_start: float = 2.3,
+                 big_eta: float = 1.7, slice_step: int = 0, slice_images: int = 10000,
+                 slice_ts=tuple(np.linspace(-10, 30, 81)), run_name: str = "video", step_time: float = 0.7,
+                 pause: float = 1.5):
+        self.run, self.run_name, self.start, self.eta, self.steps = run, run_name, start, eta, steps
+        self.starts, self.settle_steps, self.big_start, self.big_eta = np.asarray(starts), settle_steps, big_start, big_eta
+        self.slice_step, self.slice_images, self.slice_ts = slice_step, slice_images, np.asarray(slice_ts)
+        self.step_time, self.pause = step_time, pause
+        self.shown = {}
+
+    def play(self, scene: Scene) -> None:
+        toy = self.show_toy_cost(scene)
+        self.roll_one_ball(scene, toy)
+        self.settle_in_valleys(scene, toy)
+        self.overshoot(scene, toy)
+        scene.play(FadeOut(toy.group), run_time=self.pause / 2)
+        self.show_real_slice(scene)
+
+    def say(self, scene, toy, line: str) -> None:
+        """Replace the caption under the toy plot."""
+        scene.play(Transform(toy.note, caption(line)), run_time=self.pause / 3)
+
+    # --- the toy -------------------------------------------------------------------------------
+    def show_toy_cost(self, scene):
+        heading = title("Finding a minimum: roll downhill")
+        axes = PlainAxes(**self.PLOT, x_name="w (the one input)", y_name="cost C(w)")
+        axes.to_edge(LEFT, buff=0.9).shift(DOWN * 0.25)
+        xs = np.linspace(*BUMPY_RANGE, 241)
+        curve = polyline([axes.c2p(x, y) for x, y in zip(xs, bumpy(xs))], COST)
+        label = text("a 1-D toy cost", SMALL_SIZE, COST).next_to(axes.c2p(-4, 3.5), DOWN + RIGHT, buff=0.1)
+        label.shift(RIGHT * 0.35)
+        formula = caption("the toy: C(w) = 0.025 w⁴ − 0.35 w² + 0.5 sin(3.2 w) + 0.1 w + 2")
+        scene.play(FadeIn(heading), FadeIn(axes), FadeIn(label), FadeIn(formula), run_time=self.pause / 2)
+        scene.play(Create(curve), run_time=self.pause)
+        return SimpleNamespace(axes=axes, note=formula, group=Group(heading, axes, curve, label, formula))
+
+    def roll_one_ball(self, scene, toy):
+        axes = toy.axes
+        path = descend(bumpy_slope, self.start, self.eta, self.steps)
+        slopes = bumpy_slope(path)
+        moves = -self.eta * slopes                      # the move computed at each iterate
+        self.shown["toy"] = {"start": self.start, "eta": self.eta, "w": path.tolist(), "cost": bumpy(path).tolist(),
+                             "slope": slopes.tolist(), "move": moves.tolist()}
+        rule = MathTex(r"w \;\leftarrow\; w - \eta\, C'(w)", color=TEXT, font_size=40)
+        reads = [Readout("η =", self.eta, TEXT, "{:g}"), Readout("step", 0, MUTED, "{:d}"),
+                 Readout("w =", path[0], TEXT, "{:.3f}"), Readout("slope C′(w) =", slopes[0], GRADIENT, "{:+.3f}"),
+                 Readout("move −η·C′(w) =", moves[0], GRADIENT, "{:+.4f}")]
+        column = panel(rule, *reads).to_edge(RIGHT, buff=0.45).shift(UP * 0.5)
+        ball = Ball()
+        ball.move_to(graph_point(axes, bumpy, path[0], ball.width / 2))
+        w_now = ValueTracker(path[0])
+        touch = tangent_line(axes, path[0], bumpy(path[0]), slopes[0])
+        touch.add_updater(lambda m: m.become(tangent_line(axes, w_now.get_value(), bumpy(w_now.get_value()),
+                                                          bumpy_slope(w_now.get_value()))))
+        ball.add_updater(lambda m: m.move_to(graph_point(axes, bumpy, w_now.get_value(), m.width / 2)))
+        scene.play(FadeIn(column), FadeIn(ball), Create(touch), run_time=self.pause / 2)
+        self.say(scene, toy, "Check the slope, step against it, repeat: each move is −η times the slope.")
+        marks = VGroup()
+        scene.add(marks)
+        for k in range(len(path) - 1):
+            move = Arrow(axes.c2p(path[k], 0), axes.c2p(path[k + 1], 0), buff=0, color=GRADIENT, stroke_width=5,
+                         max_tip_length_to_length_ratio=0.45, tip_length=0.16)
+            marks.add(Line(axes.c2p(path[k], 0) + DOWN * 0.08, axes.c2p(path[k], 0) + UP * 0.08, color=TEXT,
+                           stroke_width=2))
+            scene.play(FadeIn(move), run_time=self.step_time * 0.35)
+            scene.play(w_now.animate.set_value(path[k + 1]), FadeOut(move), run_time=self.step_time * 0.65,
+                       rate_func=smooth)
+            for read, value in zip(reads[1:], (k + 1, path[k + 1], slopes[k + 1], moves[k + 1])):
+                read.set_value(value)
+        self.say(scene, toy, f"As the slope flattens the steps shrink: {abs(moves[0]):.3f}, {abs(moves[1]):.3f}, "
+                             f"{abs(moves[2]):.3f}, … {abs(moves[-1]):.4f}, without overshooting.")
+        scene.wait(self.pause)
+        for m in (ball, touch):
+            m.clear_updaters()
+        scene.play(FadeOut(VGroup(ball, touch, marks, column)), run_time=self.pause / 3)
+
+    def settle_in_valleys(self, scene, toy):
+        axes = toy.axes
+        paths = [descend(bumpy_slope, w0, self.eta, self.settle_steps) for w0 in self.starts]
+        finals = np.array([p[-1] for p in paths])
+        valleys = valleys_reached(finals)
+        self.shown["valleys"] = {"starts": self.starts.tolist(), "eta": self.eta, "steps": self.settle_steps,
+                                 "finals": finals.tolist(), "valleys": valleys.tolist(),
+                                 "valley_costs": bumpy(valleys).tolist()}
+        balls = VGroup(*[Ball(radius=0.11) for _ in paths])
+        k_now = ValueTracker(0)
+
+        def place(group):
+            k = k_now.get_value()
+            i, frac = min(int(k), self.settle_steps - 1), k - min(int(k), self.settle_steps - 1)
+            for b, p in zip(group, paths):
+                b.move_to(graph_point(axes, bumpy, p[i] + frac * (p[i + 1] - p[i]), b.width / 2))
+
+        place(balls)
+        scene.play(FadeIn(balls), run_time=self.pause / 3)
+        self.say(scene, toy, f"{len(paths)} balls from evenly spaced starts, each taking its own gradient-descent "
+                             f"steps (η = {self.eta:g}).")
+        balls.add_updater(place)
+        scene.play(k_now.animate.set_value(self.settle_steps), run_time=self.step_time * 5, rate_func=linear)
+        balls.clear_updaters()
+        costs = bumpy(valleys)
+        self.say(scene, toy, f"They settle in {len(valleys)} different valleys, costs from {costs.min():.3f} to "
+                             f"{costs.max():.3f}: which one depends on the start.")
+        scene.wait(self.pause)
+        scene.play(FadeOut(balls), run_time=self.pause / 3)
+
+    def overshoot(self, scene, toy):
+        axes = toy.axes
+        path = descend(bumpy_slope, self.big_start, self.big_eta, 40, limit=self.LIMIT)
+        exit_k = first_outside(path)
+        exit_k = len(path) - 1 if exit_k is None else exit_k
+        self.shown["overshoot"] = {"start": self.big_start, "eta": self.big_eta, "w": path.tolist(), "left_plot_at": exit_k,
+                                   "diverged": len(path) < 41, "steps_before_divergence": len(path)}
+        eta_read = text(f"η = {self.big_eta:g}: far too large", SMALL_SIZE, GRADIENT)
+        trail = text("step 0:  " + fmt_w(path[0]), TINY_SIZE, TEXT)
+        column = panel(eta_read, text("w after each step:", TINY_SIZE, MUTED), trail, buff=0.12)
+        column.next_to(axes, RIGHT, buff=0.45).align_to(axes.c2p(0, self.PLOT["y_range"][1]), UP)
+        ball = Ball().move_to(graph_point(axes, bumpy, path[0], 0.14))
+        scene.play(FadeIn(ball), FadeIn(column), run_time=self.pause / 3)
+        self.say(scene, toy, "A learning rate that is too large: every step jumps past the valley floor.")
+        lines = [trail]
+        for k in range(1, exit_k + 1):
+            target = graph_point(axes, bumpy, path[k], 0.14)
+            jump = ball.animate(path_arc=-np.sign(path[k] - path[k - 1]) * 1.2).move_to(target)
+            if k == exit_k:
+                jump = jump.set_opacity(0)
+            scene.play(jump, run_time=self.step_time * 0.8)
+            lines.append(text(f"step {k}:  {fmt_w(path[k])}", TINY_SIZE, TEXT if k < exit_k else GRADIENT))
+            lines[-1].next_to(lines[-2], DOWN, aligned_edge=LEFT, buff=0.12)
+            scene.add(lines[-1])
+        rest = ", ".join(fmt_w(w) for w in path[exit_k + 1:])
+        tail = text(f"then {rest},\nthen past ±{self.LIMIT:,.0f}" if len(path) < 41 else f"then {rest}", TINY_SIZE, GRADIENT)
+        tail.next_to(lines[-1], DOWN, aligned_edge=LEFT, buff=0.12)
+        scene.play(FadeIn(tail), run_time=self.pause / 3)
+        self.say(scene, toy, f"Step {exit_k} leaves the plot (w = {fmt_w(path[exit_k])}); the steps keep growing: "
+                             "it diverges.")
+        scene.wait(self.pause)
+        toy.group.add(ball, column, *lines[1:], tail)
+
+    # --- the real slice ------------------------------------------------------------------------
+    def slice_data(self) -> dict:
+        """The real slice at snapshot ``slice_step`` (computed by gdcore on MNIST)."""
+        run = self.run
+        g_row = int(np.flatnonzero(run.gradient_steps == self.slice_step)[0])
+        snapshot = int(np.flatnonzero(run.steps == self.slice_step)[0])
+        if run.config.shuffle_labels:
+            raise ValueError("the slice uses the real MNIST labels; this run learned shuffled ones")
+        data = load_mnist()
+        n = min(self.slice_images, run.config.train_size or len(data.train_labels))
+        X, Y = inputs(data.train_images[:n]), one_hot(data.train_labels[:n])
+        net = run.network(snapshot)
+        s = gradient_slice(net, X, Y, run.gradients[g_row], self.slice_ts, run.config.eta)
+        low = int(np.argmin(s["costs"]))
+        return {"step": self.slice_step, "snapshot": snapshot, "images": n, "num_params": net.num_params,
+                "eta": float(run.config.eta), "ts": s["ts"].tolist(), "costs": s["costs"].tolist(),
+                "cost_at_0": float(net.cost(X, Y)), "slope": s["slope"], "step_t": s["step_t"],
+                "step_cost": s["step_cost"], "lowest_t": float(s["ts"][low]), "lowest_cost": float(s["costs"][low])}
+
+    def show_real_slice(self, scene):
+        d = self.shown["slice"] = self.slice_data()
+        ts, costs = np.array(d["ts"]), np.array(d["costs"])
+        heading, axes, curve, note = self.slice_plot(d)
+        here, step, lowest = self.slice_readouts(d)
+        scene.play(FadeIn(heading), FadeIn(axes), FadeIn(note), run_time=self.pause / 2)
+        scene.play(Create(curve), run_time=self.pause)
+
+        def f(t):
+            return np.interp(t, ts, costs)
+
+        t_now = ValueTracker(0.0)
+        ball = Ball().move_to(graph_point(axes, f, 0.0, 0.14))
+        touch = tangent_line(axes, 0.0, d["cost_at_0"], d["slope"], length=1.6)
+        scene.play(FadeIn(ball), Create(touch), FadeIn(here), run_time=self.pause / 2)
+        scene.wait(self.pause / 2)
+        ball.add_updater(lambda m: m.move_to(graph_point(axes, f, t_now.get_value(), 0.14)))
+        scene.play(t_now.animate.set_value(d["step_t"]), FadeOut(touch), FadeIn(step), run_time=self.step_time * 2)
+        ball.clear_updaters()
+        mark = Dot(axes.c2p(d["lowest_t"], d["lowest_cost"]), color=TEXT, radius=0.06)
+        scene.play(FadeIn(mark), FadeIn(lowest), run_time=self.pause / 2)
+        scene.wait(self.pause)
+
+    def slice_plot(self, d):
+        """Title, axes, the cost curve and the caption saying exactly what the slice is."""
+        ts, costs = np.array(d["ts"]), np.array(d["costs"])
+        heading = title("A real slice: the network's cost along one line")
+        axes = PlainAxes([ts[0], ts[-1], 10 if ts[-1] - ts[0] > 20 else 1], [0, float(np.ceil(costs.max() / 2) * 2), 2],
+                         width=7.8, height=4.1, x_name="t: how far along −∇C",
+                         y_name=f"cost on the first {d['images']:,} training images")
+        axes.to_edge(LEFT, buff=0.9).shift(DOWN * 0.15)
+        curve = polyline([axes.c2p(t, c) for t, c in zip(ts, costs)], COST)
+        note = caption(f"The real cost C(θ + t·d) of the {'-'.join(map(str, self.run.config.sizes))} network at step "
+                       f"{d['step']:,} of the '{self.run_name}' run ({self.where(d)}), at {len(ts)} values of t.\n"
+                       f"d = −∇C/|∇C|, its full-batch gradient there: one line through the "
+                       f"{d['num_params']:,}-dimensional space of weights and biases.", TINY_SIZE)
+        return heading, axes, curve, note
+
+    @staticmethod
+    def where(d) -> str:
+        return "untrained" if d["step"] == 0 else f"after {d['step']:,} steps"
+
+    def slice_readouts(self, d):
+        """Three stacked groups in the right column: the snapshot, one gradient step, the lowest point."""
+        here = panel(text(f"step {d['step']:,} ({self.where(d)})", SMALL_SIZE, TEXT),
+                     Readout("cost at t = 0:", d["cost_at_0"], COST, "{:.3f}"),
+                     Readout("slope dC/dt:", d["slope"], GRADIENT, "{:+.3f}"), buff=0.2)
+        step = panel(text(f"one gradient step (η = {d['eta']:g})", SMALL_SIZE, TEXT),
+                     Readout("t = η·|∇C| =", d["step_t"], GRADIENT, "{:.2f}"),
+                     Readout("cost there:", d["step_cost"], COST, "{:.3f}"), buff=0.2)
+        lowest = panel(text("lowest on this line:", SMALL_SIZE, TEXT),
+                       Readout("t =", d["lowest_t"], MUTED, "{:g}"),
+                       Readout("cost", d["lowest_cost"], COST, "{:.3f}"), buff=0.2)
+        panel(here, step, lowest, buff=0.45).to_edge(RIGHT, buff=0.45).shift(UP * 0.35)
+        return here, step, lowest
+
+
+class OneDimensionalDescent(Scene):
+    """Standalone: gradient descent on a 1-D toy cost, then on a real slice of the 'video' run's cost."""
+
+    def construct(self):
+        self.part = DescentInOneDimension(video_run())
+        self.part.play(self)
+
+
+# --- part 5: descent in two dimensions -----------------------------------------------------------
+DEFAULT_CAMERA = {"phi": 0.0, "theta": -90 * DEGREES, "gamma": 0.0, "zoom": 1.0}  # ThreeDCamera's defaults
+
+
+def level_curve(axes, c: float, span: float) -> VGroup:
+    """The level curve 3/2 x^2 + 1/2 y^2 = c of the toy bowl on the floor (z = 0), clipped to |x|, |y| <= span."""
+    s = np.linspace(0, 2 * np.pi, 241)
+    x, y = np.sqrt(2 * c / 3) * np.cos(s), np.sqrt(2 * c) * np.sin(s)
+    inside = (np.abs(x) <= span) & (np.abs(y) <= span)
+    pieces = VGroup()
+    edges = np.flatnonzero(np.diff(np.r_[0, inside.astype(int), 0]))
+    for a, b in zip(edges[::2], edges[1::2]):
+        if b - a > 1:
+            pieces.add(polyline([axes.c2p(x[i], y[i], 0) for i in range(a, b)], COST, 2))
+    return pieces
+
+
+class DescentInTwoDimensions:
+    """The 2-D toy cost C(x, y) = 3/2 x^2 + 1/2 y^2 as a surface; at ``point`` its gradient (uphill) and
+    minus its gradient (downhill); a ball descending by gradient-descent iterates from ``point`` with
+    learning rate ``eta``; the loop as text; the (3, 1) reading.
+
+    Needs a ThreeDScene. The camera tilts at once (while nothing is on screen); at the end it swings back
+    to ThreeDScene's default orientation (looking straight down) while the surface gives way to level
+    curves and the path drops onto the x-y plane -- so the final picture (the path on a contour map)
+    stays on screen and the lecture can go on with 2-D parts. Text is fixed in the frame.
+    ``shown``: the gradient at ``point`` and the ratio of its entries, the iterates with their
+    gradients and costs, the level values drawn.
+    """
+
+    name = "Downhill in two dimensions: the gradient"
+    TILT = {"phi": 60 * DEGREES, "theta": -105 * DEGREES}
+
+    def __init__(self, point=(1.0, 1.0), eta: float = 0.2, steps: int = 8, span: float = 1.5,
+                 levels=(0.125, 0.5, 1.125, 2.0), resolution: int = 18, step_time: float = 0.8, pause: float = 1.5):
+        self.point, self.eta, self.steps, self.span = np.asarray(point, np.float64), eta, steps, span
+        self.levels, self.resolution, self.step_time, self.pause = tuple(levels), resolution, step_time, pause
+        self.shown = {}
+
+    def play(self, scene: ThreeDScene) -> None:
+        if not isinstance(scene, ThreeDScene):
+            raise TypeError("DescentInTwoDimensions draws a surface: play it in a ThreeDScene")
+        stage = self.show_surface(scene)
+        self.show_gradient(scene, stage)
+        self.descend(scene, stage)
+        self.look_from_above(scene, stage)
+
+    def lift(self, axes, p, floor: bool = False) -> np.ndarray:
+        """The point of the surface above input p = (x, y) (or p itself on the floor)."""
+        return axes.c2p(p[0], p[1], 0.0 if floor else float(bowl(p[0], p[1])))
+
+    @staticmethod
+    def fixed(scene, mobject):
+        """``mobject`` pinned to the frame (text over a 3-D picture)."""
+        scene.add_fixed_in_frame_mobjects(mobject)
+        return mobject
+
+    def show_surface(self, scene) -> SimpleNamespace:
+        scene.set_camera_orientation(**self.TILT)
+        s = self.span
+        axes = ThreeDAxes(x_range=[-s, s, 1], y_range=[-s, s, 1], z_range=[0, float(bowl(s, s)), 1],
+                          x_length=4.6, y_length=4.6, z_length=2.4, tips=False,
+                          axis_config={"color": MUTED, "stroke_width": 2})
+        theta = self.TILT["theta"]    # shift down and 0.45 to the screen's left, clear of the right column
+        axes.shift(OUT * -1.1 - 0.45 * np.array([np.cos(theta + np.pi / 2), np.sin(theta + np.pi / 2), 0]))
+        surface = Surface(lambda u, v: self.lift(axes, (u, v)), u_range=[-s, s], v_range=[-s, s],
+                          resolution=(self.resolution, self.resolution), fill_opacity=0.6,
+                          checkerboard_colors=["#7a2a2a", "#8f3434"], stroke_color="#c05050", stroke_width=0.4)
+        names = VGroup(text("x", SMALL_SIZE, MUTED).move_to(axes.c2p(s * 1.15, 0, 0)),
+                       text("y", SMALL_SIZE, MUTED).move_to(axes.c2p(0, s * 1.15, 0)))
+        scene.add_fixed_orientation_mobjects(*names)
+        heading = self.fixed(scene, title("Two inputs: which way is downhill?"))
+        label = self.fixed(scene, VGroup(text("a 2-D toy cost", SMALL_SIZE, COST),
+                                         MathTex(r"C(x, y) = \tfrac{3}{2}x^2 + \tfrac{1}{2}y^2", color=COST,
+                                                 font_size=36)).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+                           .to_corner(UP + LEFT, buff=0.45).shift(DOWN * 0.85))
+        note = self.fixed(scene, caption("The input space is the x-y plane; the cost is the height of the surface."))
+        scene.play(FadeIn(heading), FadeIn(label), FadeIn(note), FadeIn(axes), FadeIn(names), run_time=self.pause / 2)
+        scene.play(Create(surface), run_time=self.pause)
+        return SimpleNamespace(axes=axes, surface=surface, note=note, right=label, ball=None, trail=None)
+
+    def show_gradient(self, scene, stage):
+        axes, g = stage.axes, bowl_gradient(self.point)
+        ratio = float(g[0] / g[1])
+        self.shown.update(point=self.point.tolist(), gradient=g.tolist(), ratio=ratio)
+        here = self.lift(axes, self.point)
+        reach = 0.5 / np.linalg.norm(g)    # the arrows cover 0.5 in the x-y plane, along the tangent plane
+        ends = [here + sign * (axes.c2p(*(reach * np.r_[g, g @ g])) - axes.c2p(0, 0, 0)) for sign in (1, -1)]
+        arrows = VGroup(*[Arrow(here, end, buff=0, color=GRADIENT, stroke_width=5, tip_length=0.2) for end in ends])
+        tags = VGroup(text("∇C", SMALL_SIZE, GRADIENT).move_to(ends[0] + RIGHT * 0.35),
+                      text("−∇C", SMALL_SIZE, GRADIENT).move_to(ends[1] + LEFT * 0.45))
+        scene.add_fixed_orientation_mobjects(*tags)
+        stage.ball = Ball().move_to(here)
+        scene.add_fixed_orientation_mobjects(stage.ball)
+        reading = self.fixed(scene, panel(
+            text(f"at (x, y) = ({self.point[0]:g}, {self.point[1]:g}):", SMALL_SIZE, TEXT),
+            text(f"∇C = ({g[0]:g}, {g[1]:g})  steepest uphill", SMALL_SIZE, GRADIENT),
+            text("−∇C: steepest downhill", SMALL_SIZE, GRADIENT),
+            text(f"a nudge to x changes C {ratio:g} times", TINY_SIZE, TEXT),
+            text("as much as the same nudge to y", TINY_SIZE, TEXT), buff=0.16).to_edge(RIGHT, buff=0.35).shift(UP * 1.6))
+        scene.play(FadeIn(stage.ball), run_time=self.pause / 3)
+        scene.play(Create(arrows[0]), FadeIn(tags[0]), FadeIn(reading[:2]), run_time=self.pause / 2)
+        scene.play(Create(arrows[1]), FadeIn(tags[1]), FadeIn(reading[2]), run_time=self.pause / 2)
+        scene.play(FadeIn(reading[3:]), run_time=self.pause / 3)
+        scene.wait(self.pause)
+        scene.play(FadeOut(arrows), FadeOut(tags), run_time=self.pause / 3)
+        stage.right = reading
+
+    def descend(self, scene, stage):
+        axes = stage.axes
+        path = descend(bowl_gradient, self.point, self.eta, self.steps)
+        grads, costs = bowl_gradient(path), bowl(path[:, 0], path[:, 1])
+        self.shown.update(eta=self.eta, path=path.tolist(), path_gradients=grads.tolist(), path_costs=costs.tolist())
+        loop = self.fixed(scene, panel(text("gradient descent:", SMALL_SIZE, TEXT), text("1. compute ∇C", SMALL_SIZE, TEXT),
+                                       text(f"2. step −η∇C   (η = {self.eta:g})", SMALL_SIZE, GRADIENT),
+                                       text("3. repeat", SMALL_SIZE, TEXT), buff=0.14)
+                          .to_corner(DOWN + LEFT, buff=0.45).shift(UP * 0.5))
+        scene.play(FadeIn(loop), run_time=self.pause / 3)
+        stage.trail = VGroup()
+        scene.add(stage.trail)
+        status = self.fixed(scene, self.status(0, path[0], grads[0], costs[0], stage.right))
+        for k in range(len(path) - 1):
+            a, b = self.lift(axes, path[k]), self.lift(axes, path[k + 1])
+            step = Arrow(a, b, buff=0, color=GRADIENT, stroke_width=5, tip_length=0.16, max_tip_length_to_length_ratio=0.4)
+            scene.play(Create(step), run_time=self.step_time * 0.4)
+            scene.play(stage.ball.animate.move_to(b), run_time=self.step_time * 0.6)
+            scene.remove(step, status)
+            stage.trail.add(Line(a, b, color=GRADIENT, stroke_width=3, stroke_opacity=0.8))
+            status = self.fixed(scene, self.status(k + 1, path[k + 1], grads[k + 1], costs[k + 1], stage.right))
+        stage.status = status
+
+    def status(self, k, p, g, c, above) -> VGroup:
+        """Three lines under ``above``: the iterate, its gradient, its cost."""
+        rows = panel(text(f"step {k}:  (x, y) = ({p[0]:.3f}, {p[1]:.3f})", TINY_SIZE, TEXT),
+                     text(f"∇C = ({g[0]:.3f}, {g[1]:.3f})", TINY_SIZE, GRADIENT),
+                     text(f"C = {c:.4f}", TINY_SIZE, COST), buff=0.12)
+        return rows.next_to(above, DOWN, aligned_edge=LEFT, buff=0.4)
+
+    def look_from_above(self, scene, stage):
+        """Swing the camera back to the default (top) view: the surface gives way to level curves of C
+        and the path drops onto the x-y plane, where the steps really live."""
+        axes, path = stage.axes, np.array(self.shown["path"])
+        self.shown["levels"] = list(self.levels)
+        contours = VGroup(*[level_curve(axes, c, self.span) for c in self.levels])
+        floor = VGroup(*[Line(self.lift(axes, path[k], True), self.lift(axes, path[k + 1], True), color=GRADIENT,
+                              stroke_width=3) for k in range(len(path) - 1)])
+        end = self.fixed(scene, caption(f"From above, on level curves of C: after {len(path) - 1} steps x = "
+                                        f"{path[-1, 0]:.4f} but y = {path[-1, 1]:.3f}; the steeper x settled first."))
+        scene.remove(stage.note)
+        scene.move_camera(**DEFAULT_CAMERA, added_anims=[
+            FadeOut(stage.surface), FadeIn(contours), Transform(stage.trail, floor), FadeIn(end),
+            stage.ball.animate.move_to(self.lift(axes, path[-1], True))], run_time=self.pause)
+        scene.wait(self.pause)
+
+
+class TwoDimensionalDescent(ThreeDScene):
+    """Standalone: gradient descent on the 2-D toy cost surface (ends looking straight down)."""
+
+    def construct(self):
+        self.part = DescentInTwoDimensions()
+        self.part.play(self)
