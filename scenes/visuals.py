@@ -157,7 +157,7 @@ class _Glyphs:
     Positions are in "zero coordinates": a '0' at pen x has its ink's left edge at x.
     """
 
-    CHARS = "123456789.,%-+:/"
+    CHARS = "123456789.,%−+:/"
     _cache: dict = {}
 
     @classmethod
@@ -206,7 +206,7 @@ class Readout(VGroup):
         self.set_value(value)
 
     def set_value(self, value: float) -> "Readout":
-        spelled = self.fmt.format(value)
+        spelled = self.fmt.format(value).replace("-", "−")  # a true minus sign
         x, y = self._anchor.get_left()[0], self._anchor.get_bottom()[1]
         new = _Glyphs.compose(spelled, self.size, self.color_, x, y)
         if new is None:  # a character the cache does not hold: fall back to a Text
