@@ -1,7 +1,7 @@
 """Render the project's scenes for teachers: every part as MP4, GIF or PNG, in parallel.
 
     python -m scenes.export render [--quality l|m|h|p|k] [--jobs N] [--out DIR] [SCENE ...]
-    python -m scenes.export gifs   [--quality l] [--out gallery/gifs]     # looping GIFs for slides
+    python -m scenes.export gifs   [--width 854] [--fps 10] [--out gallery/gifs]   # looping GIFs
     python -m scenes.export stills [--quality m] [--out gallery/stills]   # the key frame of each part
 
 Each scene is one ``manim render`` process; ``--jobs`` of them run at once (default: every core).
@@ -54,25 +54,50 @@ def manim_command(entry: Entry, quality: str, fmt: str, media: Path, extra=()) -
     cmd = [sys.executable, "-m", "manim", "render", f"-q{quality}", "--media_dir", str(media)]
     if fmt == "png":
         cmd.append("-s")
+    elif fmt == "gif":  # lossless frames, assembled by write_gif (smaller and crisper than manim's GIF)
+        cmd += ["--format", "png"]
     elif fmt != "mp4":
         cmd += ["--format", fmt]
     return cmd + list(extra) + [entry.path, entry.scene]
 
 
-def render_one(entry: Entry, quality: str, fmt: str, out: Path, index: int, extra=()) -> Result:
+def write_gif(frames: list[Path], target: Path, fps: float) -> None:
+    """Frames (PNG paths) -> a looping GIF with one shared palette and no dithering.
+
+    Exact frames keep static areas identical from frame to frame, so the GIF stores only what
+    changed; no dithering keeps flat colours flat (dithered backgrounds cost megabytes).
+    """
+    from PIL import Image
+
+    images = [Image.open(f).convert("RGB") for f in frames]
+    sample = images[:: max(1, len(images) // 16)]
+    mosaic = Image.new("RGB", (images[0].width, images[0].height * len(sample)))
+    for i, im in enumerate(sample):
+        mosaic.paste(im, (0, im.height * i))
+    palette = mosaic.quantize(colors=255, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    indexed = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
+    indexed[0].save(target, save_all=True, append_images=indexed[1:], duration=round(1000 / fps), loop=0)
+
+
+def render_one(entry: Entry, quality: str, fmt: str, out: Path, index: int, extra=(), fps: float = 15) -> Result:
     """Render ``entry`` in its own manim process and copy the result to ``out``."""
     with tempfile.TemporaryDirectory(prefix="gdviz-render-") as media:
         start = time.perf_counter()
         proc = subprocess.run(manim_command(entry, quality, fmt, Path(media), extra), cwd=ROOT,
                               stdin=subprocess.DEVNULL, capture_output=True, text=True)
         seconds = time.perf_counter() - start
-        suffix = {"png": ".png", "gif": ".gif"}.get(fmt, f".{fmt}")
+        suffix = {"png": ".png", "gif": ".png"}.get(fmt, f".{fmt}")
         made = sorted(p for p in Path(media).rglob(f"{entry.scene}*{suffix}") if "partial_movie_files" not in p.parts)
         if proc.returncode != 0 or not made:
             lines = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip()]
             return Result(entry, False, seconds, error=(lines[-1] if lines else f"exit code {proc.returncode}")[:200])
-        target = out / f"{index:02d}-{entry.scene}{suffix}"
-        shutil.copyfile(made[-1], target)
+        if fmt == "gif":
+            target = out / f"{index:02d}-{entry.scene}.gif"
+            write_gif(made, target, fps)
+        else:
+            target = out / f"{index:02d}-{entry.scene}{suffix}"
+            shutil.copyfile(made[-1], target)
+        seconds = time.perf_counter() - start
         sections = Path(media).rglob("sections")
         for folder in sections:
             dest = out / f"{index:02d}-{entry.scene}-sections"
@@ -80,11 +105,11 @@ def render_one(entry: Entry, quality: str, fmt: str, out: Path, index: int, extr
         return Result(entry, True, seconds, count_frames(target), target)
 
 
-def render_many(entries, quality: str, fmt: str, out: Path, jobs: int, extra=()) -> list[Result]:
+def render_many(entries, quality: str, fmt: str, out: Path, jobs: int, extra=(), fps: float = 15) -> list[Result]:
     out.mkdir(parents=True, exist_ok=True)
     order = {e.scene: i + 1 for i, e in enumerate(CATALOG)}
     with ThreadPoolExecutor(max_workers=jobs) as pool:  # each worker drives one manim process
-        futures = [pool.submit(render_one, e, quality, fmt, out, order[e.scene], extra) for e in entries]
+        futures = [pool.submit(render_one, e, quality, fmt, out, order[e.scene], extra, fps) for e in entries]
         return [f.result() for f in futures]
 
 
@@ -110,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--format", default="mp4", choices=["mp4", "webm", "mov", "gif", "png"], help="default mp4")
     r.add_argument("--all", action="store_true", help="also the whole lectures (with one clip per section)")
     g = verbs.add_parser("gifs", parents=[common], help="every part as a looping GIF for slides")
-    g.add_argument("--quality", "-q", default="l", choices=sorted(FRAME_RATES), help="default l (854x480, 15 fps)")
+    g.add_argument("--width", type=int, default=854, help="pixels wide, 16:9 (default 854: legible on a slide)")
+    g.add_argument("--fps", type=float, default=10, help="frames per second (default 10)")
     s = verbs.add_parser("stills", parents=[common], help="the key (last) frame of every part as PNG")
     s.add_argument("--quality", "-q", default="m", choices=sorted(FRAME_RATES), help="default m (1280x720)")
     return p
@@ -129,8 +155,14 @@ def main(argv=None) -> int:
     if args.verb == "render" and args.all and not args.scenes:
         entries = CATALOG
     out = args.out or ROOT / "gallery" / {"gif": "gifs", "png": "stills"}.get(fmt, f"videos-{args.quality}")
-    extra = ("--save_sections",) if fmt not in ("png", "gif") else ()
-    results = render_many(entries, args.quality, fmt, out, args.jobs, extra)
+    if fmt == "gif":
+        if args.width < 64 or args.fps <= 0:
+            parser.error("--width must be at least 64 and --fps positive")
+        extra = ("--resolution", f"{args.width},{round(args.width * 9 / 16 / 2) * 2}", "--fps", f"{args.fps:g}")
+        args.quality = "l"
+    else:
+        extra = ("--save_sections",) if fmt != "png" else ()
+    results = render_many(entries, args.quality, fmt, out, args.jobs, extra, getattr(args, "fps", 15))
     print_table(results)
     failed = [r.entry.scene for r in results if not r.ok]
     if failed:
