@@ -1,12 +1,16 @@
-"""``python -m gdcore``: train presets, list them, check the data. Errors: one line, exit code 2."""
+"""``python -m gdcore``: train presets, list them, check the data, map cost landscapes.
+Errors: one line, exit code 2."""
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
+import time
 
 from . import __version__, runs
-from .errors import GdcoreError
+from .errors import ConfigError, GdcoreError
+from .landscape import PLANES
 from .presets import PRESETS, describe, preset
 
 
@@ -65,6 +69,31 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Load MNIST from assets/mnist (or --dir), verify checksums, print counts.")
     d.add_argument("--dir", help="folder holding the four IDX .gz files (default: assets/mnist)")
     d.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+
+    ls = verbs.add_parser("landscape", help="the real cost on a 2-D plane through a preset's trained parameters",
+                          description="Compute the true cost on an N x N grid of a plane through the last snapshot "
+                                      "of a preset's run (trained first if not cached), on the first training "
+                                      "examples of that run. Grids are cached.")
+    ls.add_argument("--preset", default="video", help=f"one of: {', '.join(PRESETS)} (default: video)")
+    ls.add_argument("--plane", required=True, choices=PLANES,
+                    help="pca: top two principal directions of the run's recorded path (relative to its end); "
+                         "random: two filter-normalised Gaussian directions (Li et al. 2018); "
+                         "gradient: downhill gradient plus one random direction orthogonal to it")
+    ls.add_argument("--grid", type=int, required=True, metavar="N", help="N: the grid has N x N points (2 to 1001)")
+    ls.add_argument("--span", type=float, metavar="S",
+                    help="the grid covers -S..S along both directions (default: 1 for random, else 1.1 x the "
+                         "farthest snapshot's distance from the centre)")
+    ls.add_argument("--subset", type=int, metavar="N",
+                    help="evaluate the cost on the run's first N training examples (default: 10000, or all if fewer)")
+    ls.add_argument("--direction-seed", type=int, default=0, metavar="S",
+                    help="seed of the random directions (default: 0)")
+    ls.add_argument("--epochs", type=float, metavar="E", help="train the preset for this many epochs instead")
+    ls.add_argument("--train-size", type=int, metavar="N",
+                    help="train the preset on its first N training images instead")
+    ls.add_argument("--compare-naive", action="store_true",
+                    help="also evaluate every grid point the plain way (network rebuilt, full forward pass; "
+                         "much slower) and report its time and the largest difference")
+    ls.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     return p
 
 
@@ -135,10 +164,102 @@ def cmd_data(args) -> dict:
     return result
 
 
+def _finite(x):
+    """float(x), or None when it is not finite (JSON has no NaN)."""
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def _landscape_config(args):
+    """(RunConfig, subset): the run and evaluation set ``landscape`` asks for, checked before any work."""
+    overrides = {k: v for k, v in (("epochs", args.epochs), ("train_size", args.train_size)) if v is not None}
+    if "epochs" in overrides:
+        overrides["steps"] = None
+    config = preset(args.preset, **overrides).validate()
+    if not 2 <= args.grid <= 1001:
+        raise ConfigError(f"grid must be between 2 and 1001 points per side, got {args.grid}")
+    if args.span is not None and not (args.span > 0 and math.isfinite(args.span)):
+        raise ConfigError(f"span must be a positive number, got {args.span}")
+    if args.direction_seed < 0:
+        raise ConfigError(f"direction seed must be a non-negative integer, got {args.direction_seed}")
+    n_train = config.train_size or 60000
+    subset = min(10000, n_train) if args.subset is None else args.subset
+    if not 1 <= subset <= n_train:
+        raise ConfigError(f"subset must be between 1 and the run's {n_train} training examples, got {subset}")
+    return config, subset
+
+
+def cmd_landscape(args) -> dict:
+    import numpy as np
+
+    from . import landscape
+    from .data import load_mnist
+    config, subset = _landscape_config(args)
+    data = load_mnist()
+    run = runs.get(config, progress=not args.json or sys.stderr.isatty(), data=data)
+    X, Y = landscape.evaluation_set(run.config, subset, data)
+    net = run.network()
+    plane = landscape.plane_for_run(run, args.plane, X, Y, seed=args.direction_seed)
+    span = args.span if args.span is not None else landscape.default_span(run, plane)
+    ticks = np.linspace(-span, span, args.grid)
+    spec = {"run": run.key, "preset": args.preset, "plane": args.plane, "direction_seed": args.direction_seed,
+            "subset": f"first {subset} training examples of the run", "span": span, "grid": args.grid}
+    started = time.perf_counter()
+    grid = landscape.cached_cost_grid(net, X, Y, plane, ticks, ticks, spec=spec)
+    seconds = time.perf_counter() - started
+    coords, distance = landscape.project(run.params, plane)
+    d1, d2 = plane.directions
+    result = {
+        "preset": args.preset, "grid": args.grid, "span": span, "subset": subset, "seconds": round(seconds, 4),
+        "compute_seconds": grid.seconds, "cached": grid.cached, "landscape_file": str(grid.path),
+        "run_file": str(run.path),
+        "cost_min": _finite(np.nanmin(grid.costs)), "cost_max": _finite(np.nanmax(grid.costs)),
+        "cost_centre": _finite(landscape.path_costs(net, X, Y, plane.origin)[0]),
+        "plane": {"kind": plane.kind,
+                  "centre": f"last snapshot (step {int(run.steps[-1])}, epoch {float(run.epochs[-1]):g})",
+                  "direction_norms": [float(np.linalg.norm(d1)), float(np.linalg.norm(d2))],
+                  "cosine": float(d1 @ d2 / (np.linalg.norm(d1) * np.linalg.norm(d2))),
+                  "explained_variance": None if plane.explained is None else [float(v) for v in plane.explained]},
+        "path": {"snapshots": len(run.steps), "start_coords": [float(c) for c in coords[0]],
+                 "start_distance_from_plane": float(distance[0]), "max_distance_from_plane": float(distance.max())},
+    }
+    if args.compare_naive:  # both timed now, in this process (a cached grid's own time may be from elsewhere)
+        started = time.perf_counter()
+        landscape.cost_grid(net, X, Y, plane, ticks, ticks)
+        result["compute_seconds"] = round(time.perf_counter() - started, 4)
+        started = time.perf_counter()
+        naive = landscape.cost_grid_naive(net, X, Y, plane, ticks, ticks)
+        result["seconds_naive"] = round(time.perf_counter() - started, 4)
+        result["max_abs_diff"] = _finite(np.abs(naive - grid.costs).max())
+        result["speedup"] = round(result["seconds_naive"] / max(result["compute_seconds"], 1e-9), 2)
+    if not args.json:
+        _print_landscape(result)
+    return result
+
+
+def _print_landscape(r: dict) -> None:
+    number = lambda x: "n/a" if x is None else f"{x:.4g}"  # noqa: E731  (a diverged run has no finite cost)
+    explained = r["plane"]["explained_variance"]
+    share = "" if explained is None else f", explaining {explained[0]:.1%} + {explained[1]:.1%} of the path"
+    print(f"{r['preset']}: {r['plane']['kind']} plane through the {r['plane']['centre']}{share}")
+    print(f"  {r['grid']} x {r['grid']} grid over -{r['span']:.4g}..{r['span']:.4g}, cost on the first "
+          f"{r['subset']:,} training examples: {number(r['cost_min'])} .. {number(r['cost_max'])} "
+          f"(centre {number(r['cost_centre'])})")
+    loaded = f" (cached: loaded in {r['seconds']:.2f} s)" if r["cached"] else ""
+    print(f"  computed in {r['compute_seconds']:.2f} s{loaded}")
+    if "seconds_naive" in r:
+        print(f"  naive evaluation: {r['seconds_naive']:.2f} s ({r['speedup']:g}x slower), "
+              f"largest difference {number(r['max_abs_diff'])}")
+    path = r["path"]
+    print(f"  path: {path['snapshots']} snapshots, at most {path['max_distance_from_plane']:.3g} from the plane")
+    print(f"  landscape file: {r['landscape_file']}")
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        result = {"train": cmd_train, "presets": cmd_presets, "data": cmd_data}[args.verb](args)
+        result = {"train": cmd_train, "presets": cmd_presets, "data": cmd_data,
+                  "landscape": cmd_landscape}[args.verb](args)
     except GdcoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
