@@ -9,7 +9,8 @@
     run.network(i)                   # a float64 Network holding snapshot i (default: the last)
 
 Snapshots: step 0, log-spaced steps (dense early), every power of ten, and up to
-``epoch_snapshots`` evenly spaced epoch ends (always the last step). Full-batch gradients at
+``epoch_snapshots`` evenly spaced epoch ends (always the last step), and every ``snapshot_every``
+steps if set. Full-batch gradients at
 step 0, at every power of ten and at the last step.
 
 The file is ``run-<key>.npz`` in the cache dir; ``key`` hashes everything that changes the
@@ -60,6 +61,7 @@ class RunConfig:
     dtype: str = "float32"
     log_snapshots: int = 60
     epoch_snapshots: int = 100
+    snapshot_every: int | None = None  # also every N steps (dense paths for landscape pictures)
 
     def validate(self, n_available: int = 60000) -> "RunConfig":
         sizes = tuple(int(s) for s in self.sizes)
@@ -80,6 +82,8 @@ class RunConfig:
             raise ConfigError(f"batch size must be between 1 and the number of training examples ({n}), got {self.batch_size}")
         if not 0 <= self.momentum < 1:
             raise ConfigError(f"momentum must be in [0, 1), got {self.momentum}")
+        if self.snapshot_every is not None and self.snapshot_every < 1:
+            raise ConfigError(f"snapshot_every must be a positive number of steps, got {self.snapshot_every}")
         if self.weight_decay < 0:
             raise ConfigError(f"weight decay must be zero or more, got {self.weight_decay}")
         if not isinstance(self.seed, (int, np.integer)) or isinstance(self.seed, bool) or self.seed < 0:
@@ -171,6 +175,8 @@ def snapshot_schedule(config: RunConfig) -> tuple[np.ndarray, np.ndarray]:
         if n_epochs:
             epochs = np.unique(np.round(np.linspace(1, n_epochs, min(n_epochs, config.epoch_snapshots))))
             steps.update((epochs * per_epoch).astype(int))
+    if config.snapshot_every:
+        steps.update(range(0, total + 1, config.snapshot_every))
     powers = {10 ** k for k in range(0, 12) if 10 ** k <= total}
     steps.update(powers)
     return np.array(sorted(steps)), np.array(sorted(powers | {0, total}))
