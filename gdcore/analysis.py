@@ -192,3 +192,25 @@ def gradient_slice(net, X: np.ndarray, Y: np.ndarray, gradient: np.ndarray, ts: 
     return {"direction": direction, "ts": ts, "costs": cost_along(net, X, Y, direction, ts),
             "slope": float(net.gradient(X, Y) @ direction), "step_t": step_t,
             "step_cost": float(cost_along(net, X, Y, direction, np.array([step_t]))[0])}
+
+
+def envelope(values: np.ndarray, chunk: int) -> tuple[np.ndarray, np.ndarray]:
+    """A lighter polyline that looks the same as the one through all of ``values`` (n,) when a
+    ``chunk`` of consecutive points is narrower than a pixel: for each chunk, its smallest and
+    largest value, in the order they occur. Returns (xs, ys), xs the 1-based positions (steps).
+
+    Chunks start at 0, chunk, 2*chunk..., so a growing prefix keeps its earlier points.
+    """
+    values = np.asarray(values, np.float64)
+    n, chunk = len(values), max(int(chunk), 1)
+    if chunk == 1 or n <= 2:
+        return np.arange(1, n + 1), values
+    m = -(-n // chunk)
+    starts = np.arange(m) * chunk
+    padded = np.full(m * chunk, np.inf)
+    padded[:n] = values
+    i_lo = padded.reshape(m, chunk).argmin(axis=1) + starts
+    padded[n:] = -np.inf
+    i_hi = padded.reshape(m, chunk).argmax(axis=1) + starts
+    order = np.column_stack([np.minimum(i_lo, i_hi), np.maximum(i_lo, i_hi)]).ravel()
+    return order + 1, values[order]

@@ -12,6 +12,7 @@ from gdcore import analysis, load_mnist
 from scenes.accuracy import ConfidentNonsense, ScoreOnTestSet
 from scenes.cost import NetworkAndCost, NetworkRecap, OneExampleCost
 from scenes.landscape import DescentInOneDimension, DescentInTwoDimensions
+from scenes.nudges import LearningCurve, NudgeVector
 from scenes.weights import EvolvingWeights, UntouchedPixels, video_run
 
 
@@ -26,7 +27,7 @@ class GradientDescentLecture(ThreeDScene):
         a_three = analysis.first_with_label(load_mnist().train_labels, 3)
         self.parts = [
             NetworkRecap(run), OneExampleCost(run, a_three), NetworkAndCost(run),
-            DescentInOneDimension(run), DescentInTwoDimensions(),
+            DescentInOneDimension(run), DescentInTwoDimensions(), NudgeVector(run), LearningCurve(run),
             EvolvingWeights(run), UntouchedPixels(run), ScoreOnTestSet(run), ConfidentNonsense(run),
         ]
         for i, part in enumerate(self.parts):

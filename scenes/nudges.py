@@ -4,8 +4,8 @@ computed by gdcore."""
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Dot, FadeIn, FadeOut, MathTex, Scene, Transform, ValueTracker, VGroup,
-                   VMobject, Write, linear)
+from manim import (DOWN, LEFT, RIGHT, UP, Dot, FadeIn, FadeOut, MathTex, ReplacementTransform, Scene, ValueTracker,
+                   VGroup, VMobject, Write, linear)
 
 from gdcore import analysis, load_mnist
 from gdcore.train import steps_per_epoch
@@ -17,13 +17,15 @@ from scenes.weights import video_run
 MIDDLE_PIXEL = 14 * 28 + 14
 
 
-def signed(v: float) -> str:
-    """A signed value with 3 significant digits, fixed-point unless tiny: '+0.224', '-0.000935'."""
+def signed(v: float, digits: int = 3) -> str:
+    """A signed value with ``digits`` significant digits and a true minus sign, fixed-point unless
+    tiny: '+0.224', '−0.000935', '+1.20e−06'."""
     if v == 0:
         return "0"
     if abs(v) < 1e-5:
-        return f"{v:+.2e}"
-    return np.format_float_positional(v, precision=3, unique=False, fractional=False, trim="k", sign=True)
+        return f"{v:+.{digits - 1}e}".replace("-", "−")
+    decimals = max(digits - 1 - int(np.floor(np.log10(abs(v)))), 0)
+    return f"{v:+.{decimals}f}".replace("-", "−")
 
 
 class NudgeVector:
@@ -54,34 +56,31 @@ class NudgeVector:
     def play(self, scene: Scene) -> None:
         heading = title(f"The gradient: one nudge for each of the {self.net.num_params:,} weights and biases")
         scene.play(FadeIn(heading), run_time=self.pace)
-        table = self.show_vectors(scene)
-        listing, diagram = self.show_largest_nudges(scene, table)
-        self.take_one_step(scene, listing, diagram)
+        table, note = self.show_vectors(scene)
+        listing = self.show_largest_nudges(scene, table)
+        self.take_one_step(scene, listing, note)
 
     def show_vectors(self, scene):
         """theta and -grad C side by side: real names, real values, sign as colour, size as a bar."""
         rows = self.table_rows()
         theta = self.net.params
         table = self.vector_table(rows, theta)
-        table.next_to(UP * 3.1, DOWN, buff=0).shift(RIGHT * 0.6)
-        fit_width(table)
-        note = caption(f"−∇C over all {self.train_size():,} training images, at step {self.step:,} of the run "
-                       f"(epoch {self.run.epochs[self.snapshot]:.4g}). Blue: nudge up; red: nudge down; "
-                       "bar: how much the cost cares.", TINY_SIZE)
+        table.next_to(UP * 3.05, DOWN, buff=0)
+        note = caption(f"−∇C computed over all {self.train_size():,} training images, at step {self.step:,} "
+                       "of the training run.", TINY_SIZE)
         self.shown.update(rows=[i for i in rows if i is not None], step=self.step, snapshot=self.snapshot,
                           names=[self.net.param_name(i) for i in rows if i is not None],
                           theta=[float(theta[i]) for i in rows if i is not None],
                           nudges=[float(-self.gradient[i]) for i in rows if i is not None])
         scene.play(FadeIn(table.left), FadeIn(table.names), run_time=self.pace)
-        scene.play(FadeIn(table.right), FadeIn(table.bars), FadeIn(note), run_time=self.pace)
+        scene.play(FadeIn(table.right), FadeIn(table.bars), FadeIn(table.key), FadeIn(note), run_time=self.pace)
         scene.wait(2 * self.pace)
-        self.note = note
-        return table
+        return table, note
 
     def show_largest_nudges(self, scene, table):
         """The biggest entries of -grad C by name and value, lit up on the network diagram."""
         diagram = self.diagram()
-        top, among_shown = self.largest_visible()
+        top, among_shown = self.largest_visible(diagram.shown)
         listing = self.largest_listing(top, among_shown)
         listing.to_corner(UP + LEFT, buff=0.5).shift(DOWN * 0.75)
         diagram.to_edge(RIGHT, buff=0.45).shift(DOWN * 0.2)
@@ -90,9 +89,9 @@ class NudgeVector:
         scene.play(FadeOut(table), FadeIn(listing), FadeIn(diagram), run_time=self.pace)
         scene.play(*self.light_up(diagram, top), run_time=1.5 * self.pace)
         scene.wait(2 * self.pace)
-        return listing, diagram
+        return listing
 
-    def take_one_step(self, scene, listing, diagram):
+    def take_one_step(self, scene, listing, note):
         """theta - eta grad C with the stated eta, and the full training cost before and after."""
         X, Y = analysis.training_set(self.run.config, self.data if self.data is not None else load_mnist())
         result = analysis.gradient_step(self.net, X, Y, self.gradient, self.eta)
@@ -101,17 +100,19 @@ class NudgeVector:
         formula = MathTex(r"\theta \;\longrightarrow\; \theta - \eta\,\nabla C(\theta)",
                           r"\qquad \eta = " + f"{self.eta:g}", font_size=40)
         formula[1].set_color(MUTED)
-        before = Readout("cost before:", result["cost_before"], COST, "{:.4f}")
-        after = Readout("cost after one step:", result["cost_after"], COST, "{:.4f}")
-        costs = VGroup(text(f"full cost over all {len(X):,} training images", TINY_SIZE, MUTED), before, after)
+        before, after = (f"{result['cost_before']:.4f}", f"{result['cost_after']:.4f}")
+        costs = VGroup(text(f"the cost over all {len(X):,} training images", TINY_SIZE, MUTED),
+                       text(f"before the step:  {before}", SMALL_SIZE, t2c={before: COST}),
+                       text(f"after one step:  {after}", SMALL_SIZE, t2c={after: COST}))
         costs.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
         block = VGroup(formula, costs).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
         block.next_to(listing, DOWN, buff=0.55, aligned_edge=LEFT)
-        final = caption(f"One full-batch step from step {self.step:,}, for illustration "
-                        f"(the run itself stepped on mini-batches).", TINY_SIZE)
+        rate = "at the run's own η" if self.eta == self.run.config.eta else "for illustration"
+        final = caption(f"One full-batch step from step {self.step:,}, {rate} "
+                        "(the run itself stepped on mini-batches).", TINY_SIZE)
         scene.play(Write(formula), run_time=1.5 * self.pace)
-        scene.play(FadeIn(costs[0]), FadeIn(before), run_time=self.pace)
-        scene.play(FadeIn(after), Transform(self.note, final), run_time=self.pace)
+        scene.play(FadeIn(costs[:2]), run_time=self.pace)
+        scene.play(FadeIn(costs[2]), ReplacementTransform(note, final), run_time=self.pace)
         scene.wait(2 * self.pace)
 
     # --- the numbers ----------------------------------------------------------------------------------
@@ -135,18 +136,17 @@ class NudgeVector:
             rows.append(i)
         return rows
 
-    def largest_visible(self):
+    def largest_visible(self, shown):
         """(indices, among_shown): the ``top`` largest |dC/dtheta|, restricted to the weights and
-        biases the diagram draws if any of the overall largest is not drawn."""
+        biases drawn on a diagram showing neurons ``shown[layer]`` if any of the overall largest is not."""
         top = analysis.largest_entries(self.gradient, self.top)
-        visible = self.visible_params()
+        visible = self.visible_params(shown)
         if set(top.tolist()) <= set(visible.tolist()):
             return top, False
         return visible[analysis.largest_entries(self.gradient[visible], self.top)], True
 
-    def visible_params(self) -> np.ndarray:
-        """Flat indices of the weights (edges) and biases (neurons) drawn on the diagram."""
-        shown = self.diagram_shown()
+    def visible_params(self, shown) -> np.ndarray:
+        """Flat indices of the weights (edges) and biases (neurons) drawn on a diagram showing ``shown``."""
         out = []
         for layer in range(1, len(self.sizes)):
             for j in shown[layer]:
@@ -154,19 +154,17 @@ class NudgeVector:
                 out.append(analysis.param_index(self.sizes, layer, j))
         return np.array(sorted(out))
 
-    def diagram_shown(self):
-        return self.diagram(weights=False).shown
-
     # --- the pictures ---------------------------------------------------------------------------------
     def vector_table(self, rows, theta) -> VGroup:
         """Names | theta column | -grad C column | bars, one row per entry of ``rows``."""
-        row = 0.36
+        row = 0.35
         g_max = float(np.abs(self.gradient).max()) or 1.0
-        left = ColumnVector([("⋮" if i is None else f"{theta[i]:+.3f}") for i in rows], size=TINY_SIZE, row=row)
+        left = ColumnVector([("⋮" if i is None else f"{theta[i]:+.3f}".replace("-", "−")) for i in rows],
+                            size=TINY_SIZE, row=row)
         right = ColumnVector([("⋮" if i is None else signed(-self.gradient[i])) for i in rows],
                              colors=[MUTED if i is None else signed_color(-self.gradient[i]) for i in rows],
                              size=TINY_SIZE, row=row)
-        right.next_to(left, RIGHT, buff=0.5)
+        right.next_to(left, RIGHT, buff=0.9)
         names, bars = VGroup(), VGroup()
         for i, entry, nudge in zip(rows, left.rows, right.rows):
             if i is None:
@@ -178,48 +176,46 @@ class NudgeVector:
         for name in names:
             name.align_to(names, RIGHT)
         n = self.net.num_params
-        left_head = VGroup(MathTex(r"\theta", font_size=40), text(f"all {n:,} weights and biases", TINY_SIZE, MUTED))
+        left_head = VGroup(MathTex(r"\theta", font_size=40), text(f"{n:,} weights\nand biases", TINY_SIZE, MUTED))
         right_head = VGroup(MathTex(r"-\nabla C(\theta)", font_size=40, color=GRADIENT),
-                            text(f"{n:,} nudges", TINY_SIZE, MUTED))
-        bar_head = text("size of the nudge", TINY_SIZE, MUTED)
+                            text(f"{n:,}\nnudges", TINY_SIZE, MUTED))
+        bar_head = text("how much\nit matters", TINY_SIZE, MUTED)
         for head, column in ((left_head, left), (right_head, right)):
             head.arrange(DOWN, buff=0.08).next_to(column, UP, buff=0.15)
-        bar_head.next_to(bars, UP, buff=0).align_to(right_head[1], DOWN).align_to(bars, LEFT)
-        table = VGroup(VGroup(left, left_head), names, VGroup(right, right_head), VGroup(bars, bar_head))
-        table.left, table.names, table.right, table.bars = table
+        left_head[0].set_y(right_head[0].get_y())
+        bar_head.align_to(right_head, DOWN).align_to(bars, LEFT)
+        key = VGroup(text("blue: nudge up", TINY_SIZE, POSITIVE), text("red: nudge down", TINY_SIZE, NEGATIVE),
+                     text("0: no nudge at all", TINY_SIZE, MUTED)).arrange(RIGHT, buff=0.5)
+        key.next_to(VGroup(left, right), DOWN, buff=0.2)
+        table = VGroup(VGroup(left, left_head), names, VGroup(right, right_head), VGroup(bars, bar_head), key)
+        table.left, table.names, table.right, table.bars, table.key = table
         return table
 
     def largest_listing(self, top, among_shown) -> VGroup:
-        """The largest nudges, one line each: name and value of -dC/dtheta, with a size bar."""
-        g_max = float(np.abs(self.gradient).max()) or 1.0
-        where = " drawn on the right" if among_shown else ""
-        head = text(f"The {len(top)} largest of the {self.net.num_params:,} nudges{where}", SMALL_SIZE)
+        """The largest nudges, one line each: the value of -dC/dtheta, then the entry's name."""
+        n = self.net.num_params
+        head = text(f"The {len(top)} largest nudges among the connections drawn" if among_shown
+                    else f"The {len(top)} largest of the {n:,} nudges", SMALL_SIZE)
         lines = VGroup()
         for i in top:
             v = -self.gradient[i]
-            lines.add(VGroup(text(self.net.param_name(i), TINY_SIZE, TEXT), text(signed(v), TINY_SIZE, signed_color(v)),
-                             signed_bar(v / g_max, 1.0, 0.16)))
+            lines.add(VGroup(text(signed(v), TINY_SIZE, signed_color(v)), text(self.net.param_name(i), TINY_SIZE)))
         width = max(line[0].width for line in lines)
         for line in lines:
             line[1].next_to(line[0].get_left() + RIGHT * width, RIGHT, buff=0.3)
-            line[2].next_to(line[1].get_left() + RIGHT * 1.05, RIGHT, buff=0.15)
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
-        listing = VGroup(head, lines).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        return fit_width(listing, 8.0)
+        return VGroup(head, lines).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
 
-    def diagram(self, weights: bool = True) -> NetworkDiagram:
-        net = self.net
-        diagram = NetworkDiagram(self.sizes, weights=net.weights if weights else None, layer_gap=1.45,
-                                 height=5.0, radius=0.1)
-        if weights:
-            diagram.edges.set_stroke(opacity=0.1)
-            names = VGroup(*[text("pixels" if l == 0 else f"layer {l}", TINY_SIZE, MUTED)
-                             .next_to(diagram.neurons[l], DOWN, buff=0.2) for l in range(len(self.sizes))])
-            digits = VGroup(*[text(str(j), TINY_SIZE, MUTED).next_to(diagram.neuron(len(self.sizes) - 1, j), RIGHT,
-                                                                     buff=0.1)
-                              for j in diagram.shown[-1]])
-            diagram.add(names, digits)
-        return diagram
+    def diagram(self) -> NetworkDiagram:
+        """The network at this snapshot, edges dimmed (so lit ones stand out), layers and digits named."""
+        diagram = NetworkDiagram(self.sizes, weights=self.net.weights, layer_gap=1.35, height=5.0, radius=0.1)
+        diagram.edges.set_stroke(opacity=0.12)
+        names = VGroup(*[text("pixels" if l == 0 else f"layer {l}", TINY_SIZE, MUTED)
+                         .next_to(diagram.neurons[l], DOWN, buff=0.2) for l in range(len(self.sizes))])
+        last = len(self.sizes) - 1
+        digits = VGroup(*[text(str(j), TINY_SIZE, MUTED).next_to(diagram.neuron(last, j), RIGHT, buff=0.1)
+                          for j in diagram.shown[last]])
+        return diagram.add(names, digits)
 
     def light_up(self, diagram, indices) -> list:
         """Animations: each chosen weight's edge, or bias's neuron, in the colour of its nudge."""
@@ -271,27 +267,34 @@ class LearningCurve:
         """The first steps: every mini-batch cost faintly, the mean of each bin boldly."""
         raw = np.asarray(self.run.step_cost[:self.first_steps], np.float64)
         ends, means = analysis.bin_means(raw, self.bin_width)
-        self.shown.update(step_cost=raw, bin_ends=ends, bin_means=means, bin_width=self.bin_width)
-        axes = cost_axes(self.first_steps, float(raw.max()), "step", "{:,g}")
-        heading = text(f"The first {self.first_steps:,} steps", SMALL_SIZE)
-        legend = VGroup(text("faint: cost of each step's mini-batch", TINY_SIZE, MUTED),
-                        text(f"bold: mean over each {self.bin_width} steps", TINY_SIZE, COST))
-        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.06)
+        # The axis covers the bin means and 99 % of the single costs, with headroom for a note.
+        top = 1.2 * max(float(means.max()) if len(means) else 0.0, float(np.quantile(raw, 0.99)))
+        axes = place(cost_axes(self.first_steps, top, "step", "{:,g}"), ORIGINS[0])
+        y_top = axes.y_range[1]
+        clipped = raw > y_top
+        self.shown.update(step_cost=raw, bin_ends=ends, bin_means=means, bin_width=self.bin_width,
+                          clipped=int(clipped.sum()))
+        heading = text(f"The first {self.first_steps:,} steps, one by one", SMALL_SIZE)
         step_read = Readout("step", 0, TEXT, "{:,.0f}", TINY_SIZE)
-        epoch_read = Readout("epoch", 0, TEXT, "{:.2f}", TINY_SIZE)
-        cost_read = Readout(f"mean cost, last {self.bin_width} steps", means[0] if len(means) else 0, COST, "{:.3f}",
-                            TINY_SIZE)
-        readouts = VGroup(step_read, epoch_read, cost_read).arrange(RIGHT, buff=0.35)
-        panel = VGroup(heading, readouts, axes, legend).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        panel.to_corner(LEFT + UP, buff=0.45).shift(DOWN * 0.75)
-        legend.next_to(axes.x_axis, UP, buff=0.15).align_to(axes.x_axis, RIGHT)
-        scene.play(FadeIn(panel), run_time=self.pace)
+        epoch_read = Readout("epoch", 0.0, TEXT, "{:.2f}", TINY_SIZE)
+        cost_read = Readout(f"mean cost of the last {self.bin_width} steps", means[0] if len(means) else 0.0, COST,
+                            "{:.3f}", TINY_SIZE)
+        readouts = VGroup(side_by_side([step_read, epoch_read], [self.first_steps, self.first_steps / self.per_epoch]),
+                          cost_read)
+        legend = VGroup(text("faint: the cost of each step's own mini-batch", TINY_SIZE, MUTED),
+                        text(f"bold: the mean over each {self.bin_width} steps", TINY_SIZE, COST))
+        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+        label_panel(axes, heading, readouts, legend)
+        if clipped.any():  # said inside the plot, by the top edge where those costs are drawn
+            legend.add(text(f"{int(clipped.sum())} costs above {y_top:g} cut off (max {raw.max():.2f})",
+                            TINY_SIZE, MUTED).next_to(axes.c2p(self.first_steps, y_top), DOWN + LEFT, buff=0.05))
+        scene.play(FadeIn(axes), FadeIn(heading), FadeIn(readouts[0]), FadeIn(legend), run_time=self.pace)
 
         faint, bold = VMobject(), VMobject()
         scene.add(faint, bold)
+        chunk = max(1, self.first_steps // 600)  # about a pixel column at 1080p: drawn as its min and max
         tracker = ValueTracker(0)
         state = {"s": 0}
-        self.shown["steps_drawn"] = []
 
         def update(_):
             s = int(round(tracker.get_value()))
@@ -299,17 +302,20 @@ class LearningCurve:
                 return
             state["s"] = s
             b = int(np.searchsorted(ends, s, side="right"))
-            faint.become(axes_polyline(axes, np.arange(1, s + 1), raw[:s], COST, width=1, opacity=0.3))
+            faint.become(axes_polyline(axes, *analysis.envelope(np.minimum(raw[:s], y_top), chunk), COST, width=1,
+                                       opacity=0.3))
             bold.become(axes_polyline(axes, ends[:b], means[:b], COST, width=4))
             step_read.set_value(s)
             epoch_read.set_value(s / self.per_epoch)
-            if b:
+            if b:  # the mean-cost readout appears once the first bin of steps is complete
                 cost_read.set_value(means[b - 1])
-            self.shown["steps_drawn"].append(s)
+                if cost_read not in scene.mobjects:
+                    scene.add(cost_read)
 
-        readouts.add_updater(update)
+        readouts[0].add_updater(update)
         scene.play(tracker.animate.set_value(self.first_steps), run_time=6 * self.pace, rate_func=linear)
-        readouts.remove_updater(update)
+        readouts[0].remove_updater(update)
+        scene.remove(tracker)
         self.shown["step_readout"] = (step_read.value, epoch_read.value, cost_read.value)
 
     def show_epochs(self, scene) -> None:
@@ -321,15 +327,16 @@ class LearningCurve:
         if not len(ends):
             return
         n = run.config.train_size or 60000
-        axes = cost_axes(float(epochs[-1]), float(costs.max()), "epoch", "{:g}")
-        heading = text(f"Epoch by epoch: the cost over all {n:,} training images", SMALL_SIZE)
+        axes = place(cost_axes(float(epochs[-1]), float(costs.max()), "epoch", "{:g}"), ORIGINS[1])
+        heading = text("Then epoch by epoch", SMALL_SIZE)
         epoch_read = Readout("epoch", epochs[0], TEXT, "{:.0f}", TINY_SIZE)
-        cost_read = Readout("full training cost", costs[0], COST, "{:.4f}", TINY_SIZE)
-        readouts = VGroup(epoch_read, cost_read).arrange(RIGHT, buff=0.35)
-        panel = VGroup(heading, readouts, axes).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        panel.to_corner(RIGHT + UP, buff=0.45).shift(DOWN * 0.75)
-        fit_width(heading, panel[2].width + 0.6)
-        scene.play(FadeIn(panel), run_time=self.pace)
+        cost_read = Readout(f"cost over all {n:,} training images", costs[0], COST, "{:.4f}", TINY_SIZE)
+        readouts = VGroup(epoch_read, cost_read)
+        legend = VGroup(text("dots: the full training cost at the end of each epoch", TINY_SIZE, COST),
+                        text("the cost axis here has its own scale", TINY_SIZE, MUTED)).arrange(DOWN, aligned_edge=LEFT,
+                                                                                         buff=0.08)
+        label_panel(axes, heading, readouts, legend)
+        scene.play(FadeIn(axes), FadeIn(heading), FadeIn(readouts), FadeIn(legend), run_time=self.pace)
         line, dots = VMobject(), VGroup()
         scene.add(line, dots)
         tracker = ValueTracker(0)
@@ -340,7 +347,7 @@ class LearningCurve:
             if k == state["k"]:
                 return
             state["k"] = k
-            line.become(axes_polyline(axes, epochs[:k], costs[:k], COST, width=3))
+            line.become(axes_polyline(axes, epochs[:k], costs[:k], COST, width=2, opacity=0.6))
             while len(dots) < k:
                 dots.add(Dot(axes.c2p(epochs[len(dots)], costs[len(dots)]), radius=0.05, color=COST))
             epoch_read.set_value(epochs[k - 1])
@@ -349,14 +356,42 @@ class LearningCurve:
         readouts.add_updater(update)
         scene.play(tracker.animate.set_value(len(ends)), run_time=5 * self.pace, rate_func=linear)
         readouts.remove_updater(update)
+        scene.remove(tracker)
         self.shown["epoch_readout"] = (epoch_read.value, cost_read.value)
+
+
+# Where the origins of the two learning plots sit (left: steps, right: epochs).
+ORIGINS = (np.array([-6.1, -1.8, 0]), np.array([1.1, -1.8, 0]))
+
+
+def place(axes, origin):
+    """Shift ``axes`` so that its (0, 0) lands on ``origin``."""
+    return axes.shift(origin - axes.c2p(0, 0))
+
+
+def side_by_side(readouts, widest, buff: float = 0.4) -> VGroup:
+    """Readouts left to right, each with room for the text of its ``widest`` value (a Readout's number
+    grows to the right as it changes), labels on one line."""
+    x = 0.0
+    for readout, value in zip(readouts, widest):
+        readout.shift(RIGHT * (x - readout.get_left()[0]) - UP * readout.label.get_y())
+        x += readout.label.width + 0.15 + text(readout.fmt.format(value), readout.size).width + buff
+    return VGroup(*readouts)
+
+
+def label_panel(axes, heading, readouts, legend) -> None:
+    """Heading and readouts above a plot, the legend below it, all left-aligned with its labels."""
+    left = axes.labels.get_left()[0]
+    fit_width(heading, 6.3).move_to([left, 2.9, 0], aligned_edge=LEFT)
+    readouts.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(heading, DOWN, buff=0.2, aligned_edge=LEFT)
+    legend.next_to(axes.x_name, DOWN, buff=0.15).align_to(heading, LEFT)
 
 
 def cost_axes(x_max: float, y_max: float, x_name: str, x_format: str) -> PlainAxes:
     """Axes from 0 to x_max (rounded up to a tick) and 0 to y_max, for a cost curve."""
     x_step, y_step = nice_step(x_max), nice_step(y_max)
     return PlainAxes([0, np.ceil(x_max / x_step - 1e-9) * x_step, x_step],
-                     [0, np.ceil(y_max / y_step - 1e-9) * y_step, y_step], 5.6, 3.4, x_name, "cost",
+                     [0, np.ceil(y_max / y_step - 1e-9) * y_step, y_step], 5.1, 3.1, x_name, "cost",
                      x_format=x_format)
 
 

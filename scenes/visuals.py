@@ -2,22 +2,60 @@
 
 Colour always means the same thing: POSITIVE (blue) and NEGATIVE (red) for signed numbers such as
 weights, COST for the cost, GRADIENT for gradient arrows, ACCURACY for accuracy.
+
+Two themes: "dark" (the lecture look; default) and "light" (white background, for printed
+handouts and bright rooms). Choose in one place: ``theme = light`` under ``[gdviz]`` in manim.cfg,
+or the environment variable ``GDVIZ_THEME=light`` (which wins).
 """
 from __future__ import annotations
 
+import configparser
+import os
+
 import numpy as np
 from manim import (BLUE, DOWN, GREEN, GREY_B, LEFT, ORIGIN, RED, RIGHT, UP, WHITE, YELLOW, Axes, Circle, Group,
-                   ImageMobject, Line, ManimColor, Rectangle, Text, VGroup, VMobject)
+                   ImageMobject, Line, ManimColor, Rectangle, Text, VGroup, VMobject, config)
 from manim.constants import RESAMPLING_ALGORITHMS
 
 # --- palette ----------------------------------------------------------------------------------
-POSITIVE = BLUE
-NEGATIVE = RED
-COST = RED
-GRADIENT = YELLOW
-ACCURACY = GREEN
-TEXT = WHITE
-MUTED = GREY_B
+THEMES = {
+    "dark": {"BACKGROUND": "#000000", "TEXT": WHITE, "MUTED": GREY_B, "POSITIVE": BLUE, "NEGATIVE": RED,
+             "COST": RED, "GRADIENT": YELLOW, "ACCURACY": GREEN, "BALL": "#F2F2F2"},
+    "light": {"BACKGROUND": "#FFFFFF", "TEXT": "#1A1A1A", "MUTED": "#5A5A5A", "POSITIVE": "#1F6FB4",
+              "NEGATIVE": "#C0392B", "COST": "#C0392B", "GRADIENT": "#C77700", "ACCURACY": "#2E7D32",
+              "BALL": "#3A3A3A"},
+}
+
+
+def theme_name() -> str:
+    """$GDVIZ_THEME, else ``theme`` under ``[gdviz]`` in ./manim.cfg, else "dark"."""
+    name = os.environ.get("GDVIZ_THEME")
+    if not name:
+        cfg = configparser.ConfigParser()
+        cfg.read("manim.cfg")
+        name = cfg.get("gdviz", "theme", fallback="dark")
+    if name not in THEMES:
+        raise ValueError(f"unknown gdviz theme {name!r}; choose from {', '.join(THEMES)}")
+    return name
+
+
+THEME = theme_name()
+_palette = THEMES[THEME]
+BACKGROUND = _palette["BACKGROUND"]
+POSITIVE = _palette["POSITIVE"]
+NEGATIVE = _palette["NEGATIVE"]
+COST = _palette["COST"]
+GRADIENT = _palette["GRADIENT"]
+ACCURACY = _palette["ACCURACY"]
+TEXT = _palette["TEXT"]
+MUTED = _palette["MUTED"]
+BALL = _palette["BALL"]
+if THEME != "dark":
+    config.background_color = BACKGROUND
+    # manim draws in white unless told otherwise: make plain lines, arrows and formulas readable.
+    from manim import MathTex, SingleStringMathTex, Tex
+    for _cls in (VMobject, MathTex, SingleStringMathTex, Tex, Text):
+        _cls.set_default(color=TEXT)
 
 # --- type scale (font sizes in manim units of Text) ---------------------------------------------
 FONT = "DejaVu Sans"
@@ -96,8 +134,9 @@ class WeightImage(Group):
 
 
 def digit_rgba(image: np.ndarray) -> np.ndarray:
-    """A (28, 28) uint8 MNIST image -> white-on-transparent RGBA."""
-    out = np.full(image.shape + (4,), 255, np.uint8)
+    """A (28, 28) uint8 MNIST image -> ink in the TEXT colour on a transparent background (RGBA)."""
+    out = np.empty(image.shape + (4,), np.uint8)
+    out[..., :3] = np.round(rgb(TEXT) * 255)
     out[..., 3] = image
     return out
 
@@ -220,14 +259,11 @@ class Readout(VGroup):
 
 
 # --- the ball, digits, bars -----------------------------------------------------------------------
-BALL = "#F2F2F2"
-
-
 class Ball(VGroup):
     """The ball that rolls down every cost landscape: one look everywhere."""
 
     def __init__(self, radius: float = 0.14, **kw):
-        body = Circle(radius=radius, fill_color=BALL, fill_opacity=1, stroke_color=GREY_B, stroke_width=2)
+        body = Circle(radius=radius, fill_color=BALL, fill_opacity=1, stroke_color=MUTED, stroke_width=2)
         shine = Circle(radius=radius * 0.35, fill_color=WHITE, fill_opacity=0.9, stroke_width=0)
         shine.move_to(body.get_center() + radius * 0.35 * (UP + LEFT))
         super().__init__(body, shine, **kw)

@@ -59,3 +59,17 @@ def test_training_set_is_the_runs_own_set():
     _, Y_shuffled = analysis.training_set(RunConfig(train_size=300, epochs=1, shuffle_labels=True), data)
     assert not np.array_equal(Y_shuffled, Y)
     assert np.array_equal(Y_shuffled.sum(axis=0), Y.sum(axis=0))
+
+
+def test_envelope_keeps_each_chunks_extremes_in_order():
+    values = np.array([3.0, 1.0, 2.0, 5.0, 4.0, 0.0, 6.0])
+    xs, ys = analysis.envelope(values, 3)
+    assert xs.tolist() == [1, 2, 4, 6, 7, 7]
+    assert ys.tolist() == [3.0, 1.0, 5.0, 0.0, 6.0, 6.0]
+    noisy = np.random.default_rng(0).random(1000)
+    xs, ys = analysis.envelope(noisy, 10)
+    assert len(xs) == 200 and np.all(np.diff(xs) >= 0)
+    for k in range(100):
+        chunk = noisy[k * 10:(k + 1) * 10]
+        assert set(ys[2 * k:2 * k + 2]) == {chunk.min(), chunk.max()}
+    assert analysis.envelope(noisy[:5], 1)[1].tolist() == noisy[:5].tolist()

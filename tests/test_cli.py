@@ -45,11 +45,11 @@ def _num_params(sizes):
 def test_help_lists_the_verbs(cache):
     proc = run_cli(["--help"], cache)
     assert proc.returncode == 0, proc.stderr
-    for verb in ("train", "presets", "data"):
+    for verb in ("train", "presets", "data", "landscape"):
         assert verb in proc.stdout
 
 
-@pytest.mark.parametrize("verb", ["train", "presets", "data"])
+@pytest.mark.parametrize("verb", ["train", "presets", "data", "landscape"])
 def test_each_verb_has_help(verb, cache):
     proc = run_cli([verb, "--help"], cache)
     assert proc.returncode == 0, proc.stderr
