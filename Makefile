@@ -1,8 +1,9 @@
 # gdviz: the two commands of the README, and helpers. Every target bootstraps first (idempotent).
 QUALITY ?= h
+SLIDES_QUALITY ?= m
 MANIM = .venv/bin/manim
 
-.PHONY: video test bootstrap bench readme-image gifs stills render-all clean-cache
+.PHONY: video test bootstrap bench readme-image gifs stills slides render-all clean-cache
 
 video: bootstrap        ## render the main lecture (scenes/descent.py) at 1080p60 into media/
 	$(MANIM) -q$(QUALITY) scenes/descent.py
@@ -24,6 +25,9 @@ gifs: bootstrap         ## every part as a looping GIF for slides -> gallery/gif
 
 stills: bootstrap       ## the key frame of every part as PNG -> gallery/stills/
 	.venv/bin/python -m scenes.export stills
+
+slides: bootstrap       ## the chapter-2 slide deck: one offline HTML file + PDF -> gallery/slides/
+	.venv/bin/python -m scenes.export slides -q $(SLIDES_QUALITY)
 
 readme-image: bootstrap ## re-render the README picture (assets/readme/weights.png)
 	$(MANIM) -s -qm --media_dir media scenes/weights.py HiddenWeights

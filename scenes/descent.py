@@ -3,17 +3,16 @@
     manim -pqh scenes/descent.py        # the whole lecture (this file holds exactly one scene)
     manim -qh --save_sections scenes/descent.py   # also one clip per part, in media/videos/.../sections
 
-Each part lives in a topic module as a standalone scene too; here they are only sequenced, with a
-section per part (named for a teacher), fading out between parts.
+Each part lives in a topic module as a standalone scene too; here they are only sequenced
+(scenes/chapters.py), with a section per part named for a teacher. ``GDVIZ_PARTS=1-3,8`` renders
+only those parts (numbered as in the README).
 """
-from manim import FadeOut, Group, ThreeDScene
+import os
 
-from gdcore import analysis, load_mnist
-from scenes.accuracy import ConfidentNonsense, ScoreOnTestSet
-from scenes.cost import NetworkAndCost, NetworkRecap, OneExampleCost
-from scenes.landscape import DescentInOneDimension, DescentInTwoDimensions
-from scenes.nudges import LearningCurve, NudgeVector
-from scenes.weights import EvolvingWeights, UntouchedPixels, video_run
+from manim import ThreeDScene
+
+from scenes.chapters import chapter_two, play_parts, select
+from scenes.weights import video_run
 
 
 class GradientDescentLecture(ThreeDScene):
@@ -23,15 +22,8 @@ class GradientDescentLecture(ThreeDScene):
     """
 
     def construct(self):
-        run = video_run()
-        a_three = analysis.first_with_label(load_mnist().train_labels, 3)
-        self.parts = [
-            NetworkRecap(run), OneExampleCost(run, a_three), NetworkAndCost(run),
-            DescentInOneDimension(run), DescentInTwoDimensions(), NudgeVector(run), LearningCurve(run),
-            EvolvingWeights(run), UntouchedPixels(run), ScoreOnTestSet(run), ConfidentNonsense(run),
-        ]
-        for i, part in enumerate(self.parts):
-            if i:
-                self.play(FadeOut(Group(*self.mobjects)))
-            self.next_section(f"{i + 1:02d} {part.name}")
-            part.play(self)
+        self.parts = select(chapter_two(video_run()), os.environ.get("GDVIZ_PARTS", ""))
+        play_parts(self, self.parts, self.begin_part)
+
+    def begin_part(self, number, part):
+        self.next_section(f"{number:02d} {part.name}")

@@ -3,6 +3,7 @@
     python -m scenes.export render [--quality l|m|h|p|k] [--jobs N] [--out DIR] [SCENE ...]
     python -m scenes.export gifs   [--width 854] [--fps 10] [--out gallery/gifs]   # looping GIFs
     python -m scenes.export stills [--quality m] [--out gallery/stills]   # the key frame of each part
+    python -m scenes.export slides [--quality l] [--parts 1-3,8] [--out gallery/slides]  # HTML + PDF deck
 
 Each scene is one ``manim render`` process; ``--jobs`` of them run at once (default: every core).
 A table of scene, seconds, frames per second, size and output path is printed; the exit code is 1
@@ -123,10 +124,65 @@ def print_table(results: list[Result]) -> None:
             print(f"{r.entry.scene:26s} {r.seconds:8.1f} {'-':>7s} {'-':>6s} {'-':>9s}  FAILED: {r.error}")
 
 
+REVEAL_VERSION = "6.0.1"
+REVEAL_FILES = {"reveal.css": "dist/reveal.css", "reveal.js": "dist/reveal.js", "black.css": "dist/theme/black.css",
+                "zenburn.css": "dist/plugin/highlight/zenburn.css", "notes.js": "dist/plugin/notes.js"}
+
+
+def reveal_cache() -> Path:
+    """Put the Reveal.js files manim-slides links from a CDN into its cache (from the npm registry),
+    so that ``convert --offline`` works without internet access. Returns the cache folder."""
+    import tarfile
+
+    from platformdirs import user_cache_path
+
+    folder = user_cache_path("manim-slides") / f"revealjs{REVEAL_VERSION}"
+    if all((folder / name).exists() for name in REVEAL_FILES):
+        return folder
+    if not shutil.which("npm"):
+        raise RuntimeError("npm is needed once to fetch reveal.js for the offline slide deck (apt-get install npm)")
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["npm", "pack", f"reveal.js@{REVEAL_VERSION}", "--silent"], cwd=tmp, check=True,
+                       capture_output=True, timeout=300)
+        with tarfile.open(next(Path(tmp).glob("reveal.js-*.tgz"))) as tar:
+            for name, member in REVEAL_FILES.items():
+                data = tar.extractfile(f"package/{member}").read()
+                (folder / name).write_bytes(data)
+    return folder
+
+
+def make_slides(quality: str, out: Path, parts: str) -> list[Path]:
+    """Render the chapter-2 deck with manim-slides, then convert it to one offline HTML file and a PDF."""
+    reveal_cache()
+    out.mkdir(parents=True, exist_ok=True)
+    slides = [sys.executable, "-m", "manim_slides"]
+    env = dict(os.environ, GDVIZ_PARTS=parts)
+    with tempfile.TemporaryDirectory(prefix="gdviz-slides-") as work:
+        shutil.copyfile(ROOT / "manim.cfg", Path(work) / "manim.cfg")  # same look and theme
+        steps = [
+            slides + ["render", f"-q{quality}", str(ROOT / "scenes" / "slides.py"), "GradientDescentSlides"],
+            slides + ["convert", "--one-file", "--offline", "GradientDescentSlides", str(out / "chapter2.html")],
+            slides + ["convert", "--to", "pdf", "GradientDescentSlides", str(out / "chapter2.pdf")],
+        ]
+        for cmd in steps:
+            proc = subprocess.run(cmd, cwd=work, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+            if proc.returncode != 0:
+                lines = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip()]
+                raise RuntimeError(f"{' '.join(cmd[2:4])} failed: {lines[-1] if lines else proc.returncode}")
+    return [out / "chapter2.html", out / "chapter2.pdf"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line and exit code 2, like gdcore's CLI
+        print(f"error: {message} (see {self.prog} --help)", file=sys.stderr)
+        sys.exit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m scenes.export", description=__doc__.split("\n\n")[0])
-    verbs = p.add_subparsers(dest="verb", required=True, metavar="VERB")
-    common = argparse.ArgumentParser(add_help=False)
+    p = _Parser(prog="python -m scenes.export", description=__doc__.split("\n\n")[0])
+    verbs = p.add_subparsers(dest="verb", required=True, metavar="VERB", parser_class=_Parser)
+    common = _Parser(add_help=False)
     common.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="scenes rendered at once (default: all cores)")
     common.add_argument("--out", type=Path, help="output folder")
     common.add_argument("scenes", nargs="*", help="scene class names (default: every part; see scenes/catalog.py)")
@@ -139,12 +195,28 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--fps", type=float, default=10, help="frames per second (default 10)")
     s = verbs.add_parser("stills", parents=[common], help="the key (last) frame of every part as PNG")
     s.add_argument("--quality", "-q", default="m", choices=sorted(FRAME_RATES), help="default m (1280x720)")
+    d = verbs.add_parser("slides", help="the chapter-2 slide deck: one offline HTML file and a PDF")
+    d.add_argument("--quality", "-q", default="l", choices=sorted(FRAME_RATES), help="default l")
+    d.add_argument("--parts", default="", help="part numbers to include, e.g. 1-3,8 (default: all)")
+    d.add_argument("--out", type=Path, help="output folder (default gallery/slides)")
     return p
 
 
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.verb == "slides":
+        out = args.out or ROOT / "gallery" / "slides"
+        try:
+            start = time.perf_counter()
+            files = make_slides(args.quality, out, args.parts)
+        except (RuntimeError, subprocess.SubprocessError, ValueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        for f in files:
+            print(f"{f}  {f.stat().st_size / 1024:.0f}K")
+        print(f"slide deck written in {time.perf_counter() - start:.0f} s")
+        return 0
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")
     try:
@@ -154,7 +226,6 @@ def main(argv=None) -> int:
     fmt = {"gifs": "gif", "stills": "png"}.get(args.verb) or args.format
     if args.verb == "render" and args.all and not args.scenes:
         entries = CATALOG
-    out = args.out or ROOT / "gallery" / {"gif": "gifs", "png": "stills"}.get(fmt, f"videos-{args.quality}")
     if fmt == "gif":
         if args.width < 64 or args.fps <= 0:
             parser.error("--width must be at least 64 and --fps positive")
@@ -162,6 +233,7 @@ def main(argv=None) -> int:
         args.quality = "l"
     else:
         extra = ("--save_sections",) if fmt != "png" else ()
+    out = args.out or ROOT / "gallery" / {"gif": "gifs", "png": "stills"}.get(fmt, f"videos-{args.quality}")
     results = render_many(entries, args.quality, fmt, out, args.jobs, extra, getattr(args, "fps", 15))
     print_table(results)
     failed = [r.entry.scene for r in results if not r.ok]

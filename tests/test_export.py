@@ -1,0 +1,103 @@
+"""The teacher's export commands, run for real at the smallest settings on one or two parts."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import av
+import pytest
+from PIL import Image
+
+from scenes.catalog import CATALOG, parts
+from scenes.chapters import select
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def export(*args, env=None, timeout=600):
+    return subprocess.run([sys.executable, "-m", "scenes.export", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
+
+
+def test_gifs_loop_and_are_small(tmp_path):
+    result = export("gifs", "--width", "160", "--fps", "5", "--out", str(tmp_path), "BlankPixels")
+    assert result.returncode == 0, result.stderr[-2000:]
+    gif = tmp_path / "09-BlankPixels.gif"
+    with Image.open(gif) as im:
+        assert im.format == "GIF" and im.size == (160, 90)
+        assert im.n_frames > 3 and im.info.get("loop") == 0
+    assert gif.stat().st_size < 200_000
+    assert "BlankPixels" in result.stdout and str(gif) in result.stdout
+
+
+def test_stills_are_pngs_of_the_last_frame(tmp_path):
+    result = export("stills", "-q", "l", "--out", str(tmp_path), "NoiseImages", "BlankPixels")
+    assert result.returncode == 0, result.stderr[-2000:]
+    for name in ("11-NoiseImages.png", "09-BlankPixels.png"):
+        with Image.open(tmp_path / name) as im:
+            assert im.size == (854, 480)
+            assert max(im.convert("L").getextrema()) > 100  # not a blank frame
+
+
+def test_render_all_writes_videos_with_the_expected_frames(tmp_path):
+    result = export("render", "-q", "l", "--jobs", "2", "--out", str(tmp_path), "BlankPixels", "NoiseImages")
+    assert result.returncode == 0, result.stderr[-2000:]
+    table = result.stdout.splitlines()
+    assert table[0].split()[:4] == ["scene", "seconds", "frames", "fps"]
+    for name in ("09-BlankPixels.mp4", "11-NoiseImages.mp4"):
+        with av.open(str(tmp_path / name)) as video:
+            stream = video.streams.video[0]
+            frames = sum(1 for _ in video.decode(video=0))
+            assert (stream.width, stream.height) == (854, 480) and frames > 30
+        row = next(line for line in table if line.startswith(name.split("-")[1][:-4]))
+        assert int(row.split()[2]) == frames
+
+
+def test_a_failing_scene_is_named_and_exits_non_zero(tmp_path):
+    result = export("stills", "--out", str(tmp_path), "BlankPixels", env={"GDVIZ_THEME": "no-such-theme"})
+    assert result.returncode == 1
+    assert "BlankPixels" in result.stderr and "failed" in result.stderr
+
+
+def test_bad_arguments_exit_2():
+    assert export("render", "NoSuchScene").returncode == 2
+    assert export("gifs", "--fps", "0", "BlankPixels").returncode == 2
+
+
+def test_lecture_sections_are_named_for_a_teacher(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "manim", "render", "-ql", "--resolution", "160,90", "--save_sections",
+         "--media_dir", str(tmp_path), "scenes/descent.py"], cwd=ROOT, capture_output=True, text=True,
+        timeout=600, env={**os.environ, "GDVIZ_PARTS": "9,11"}, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr[-2000:]
+    index = json.loads(next(tmp_path.rglob("sections/GradientDescentLecture.json")).read_text())
+    names = [section["name"] for section in index]
+    assert names == ["09 Why the weights look random", "11 Confident nonsense"]
+    for section in index:
+        assert (next(tmp_path.rglob("sections")) / section["video"]).stat().st_size > 1000
+
+
+def test_slide_deck_converts_to_offline_html_and_pdf(tmp_path):
+    result = export("slides", "-q", "l", "--parts", "9,11", "--out", str(tmp_path), timeout=900)
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = (tmp_path / "chapter2.html").read_text()
+    assert html.count("<section") >= 2 and "data:video/mp4;base64" in html
+    assert "cdn.jsdelivr" not in html and 'src="http' not in html and 'href="http' not in html
+    pdf = (tmp_path / "chapter2.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") >= 2
+
+
+def test_catalog_lists_every_scene_class_once():
+    names = [e.scene for e in CATALOG]
+    assert len(names) == len(set(names))
+    for entry in CATALOG:
+        assert entry.load().__name__ == entry.scene
+    assert sum(e.lecture for e in CATALOG) >= 1 and len(parts()) >= 11
+
+
+def test_part_selection():
+    assert [n for n, _ in select(list("abcdefghijk"), "1-3,8")] == [1, 2, 3, 8]
+    assert len(select(list("abc"))) == 3
+    with pytest.raises(ValueError):
+        select(list("abc"), "2-5")
