@@ -3,7 +3,7 @@ QUALITY ?= h
 SLIDES_QUALITY ?= m
 MANIM = .venv/bin/manim
 
-.PHONY: video test bootstrap bench readme-image gifs stills slides render-all clean-cache
+.PHONY: video test bootstrap bench readme-image gifs stills slides render-all gallery clean-cache
 
 video: bootstrap        ## render the main lecture (scenes/descent.py) at 1080p60 into media/
 	$(MANIM) -q$(QUALITY) scenes/descent.py
@@ -28,6 +28,10 @@ stills: bootstrap       ## the key frame of every part as PNG -> gallery/stills/
 
 slides: bootstrap       ## the chapter-2 slide deck: one offline HTML file + PDF -> gallery/slides/
 	.venv/bin/python -m scenes.export slides -q $(SLIDES_QUALITY)
+
+gallery: bootstrap      ## re-render the README gallery (assets/gallery/: a still of every part, a few GIFs)
+	.venv/bin/python -m scenes.export stills -q l --out assets/gallery
+	.venv/bin/python -m scenes.export gifs --width 640 --fps 10 --out assets/gallery BlankPixels NoiseImages TwoDimensionalDescent
 
 readme-image: bootstrap ## re-render the README picture (assets/readme/weights.png)
 	$(MANIM) -s -qm --media_dir media scenes/weights.py HiddenWeights
