@@ -260,8 +260,8 @@ class LearningCurve:
         n = c.train_size or 60000
         if c.batch_size is None or c.batch_size >= n:
             return caption(f"Each step used all {n:,} training images.", TINY_SIZE)
-        return caption(f"Each step used one mini-batch of {c.batch_size} images; {self.per_epoch:,} steps make "
-                       f"one epoch (one pass over all {n:,} training images).", TINY_SIZE)
+        return caption(f"One step = one mini-batch of {c.batch_size} images; {self.per_epoch:,} steps = one epoch "
+                       f"(all {n:,} training images).", TINY_SIZE)
 
     def show_steps(self, scene) -> None:
         """The first steps: every mini-batch cost faintly, the mean of each bin boldly."""

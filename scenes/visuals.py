@@ -66,8 +66,18 @@ TINY_SIZE = 18
 
 
 def text(s: str, size: int = BODY_SIZE, color=TEXT, **kw) -> Text:
-    """Text in the project's font."""
-    return Text(s, font=FONT, font_size=size, color=color, **kw)
+    """Text in the project's font, always on one line.
+
+    Pango wraps a Text at the frame's width in *pixels*, and manim caches the SVG under a name that
+    ignores that width: a tiny render (GIF, smoke test) would wrap titles and then poison later
+    1080p renders. Laying text out as if the frame were 8K wide avoids both.
+    """
+    width = config.pixel_width
+    config.pixel_width = max(width, 7680)
+    try:
+        return Text(s, font=FONT, font_size=size, color=color, **kw)
+    finally:
+        config.pixel_width = width
 
 
 def title(s: str) -> Text:
