@@ -92,3 +92,24 @@ def assert_one_line_error(proc: subprocess.CompletedProcess) -> str:
     assert lines[0].startswith("error:"), detail
     assert proc.stdout.strip() == "", detail
     return lines[0]
+
+
+@pytest.fixture(scope="module")
+def decoded_mnist(tmp_path_factory) -> Path:
+    """The decoded-array cache file, made once per module by the CLI itself in a tmp cache."""
+    cache = tmp_path_factory.mktemp("mnist-cache")
+    proc = run_cli(["data"], cache)
+    assert proc.returncode == 0, proc.stderr
+    [npz] = cache.glob("mnist-*.npz")
+    return npz
+
+
+@pytest.fixture
+def cache(isolated_cache, decoded_mnist) -> Path:
+    """This test's fresh tmp cache holding only the decoded MNIST arrays (saves ~0.2 s per CLI call)."""
+    target = isolated_cache / decoded_mnist.name
+    try:
+        os.link(decoded_mnist, target)
+    except OSError:
+        shutil.copyfile(decoded_mnist, target)
+    return isolated_cache

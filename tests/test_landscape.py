@@ -16,7 +16,7 @@ from gdcore.errors import ConfigError
 from gdcore.landscape import Plane
 from gdcore.runs import RunConfig
 
-from helpers import assert_one_line_error, isolated_cache, run_cli  # noqa: F401  (autouse: GDCORE_CACHE -> tmp)
+from helpers import assert_one_line_error, cache, decoded_mnist, isolated_cache, run_cli  # noqa: F401  (autouse: GDCORE_CACHE -> tmp)
 
 SIZES = [784, 16, 16, 10]
 
@@ -303,26 +303,6 @@ def test_damaged_grid_file_is_recomputed_with_one_warning(damage, small, capsys)
 
 # --- python -m gdcore landscape --------------------------------------------------------------------
 TINY = ["--preset", "video", "--train-size", "500", "--epochs", "1"]
-
-
-@pytest.fixture(scope="module")
-def decoded_mnist(tmp_path_factory) -> Path:
-    """The decoded-array cache file, made once by the CLI in a tmp cache of this module."""
-    cache = tmp_path_factory.mktemp("mnist-cache")
-    proc = run_cli(["data"], cache)
-    assert proc.returncode == 0, proc.stderr
-    [npz] = cache.glob("mnist-*.npz")
-    return npz
-
-
-@pytest.fixture
-def cache(isolated_cache, decoded_mnist) -> Path:  # noqa: F811
-    target = isolated_cache / decoded_mnist.name
-    try:
-        os.link(decoded_mnist, target)
-    except OSError:
-        shutil.copyfile(decoded_mnist, target)
-    return isolated_cache
 
 
 def test_landscape_help_is_listed_and_true(cache):
