@@ -214,3 +214,50 @@ def envelope(values: np.ndarray, chunk: int) -> tuple[np.ndarray, np.ndarray]:
     i_hi = padded.reshape(m, chunk).argmax(axis=1) + starts
     order = np.column_stack([np.minimum(i_lo, i_hi), np.maximum(i_lo, i_hi)]).ravel()
     return order + 1, values[order]
+
+
+# --- mini-batches (scenes/sgd.py) ---------------------------------------------------------------
+def minibatch_order(config, epoch: int = 0) -> np.ndarray:
+    """(n,) int: the order in which a mini-batch run with ``config`` (a RunConfig) visits its n
+    training examples during epoch ``epoch`` (0-based). Step k of that epoch (k = 0, 1, ...) learns
+    from examples order[k * b:(k + 1) * b], b = config.batch_size.
+
+    It replays the training loop's shuffling: runs.record seeds gdcore.train with [config.seed, 2],
+    and train draws one permutation of range(n) per epoch from np.random.default_rng(that seed).
+    (tests/test_scenes_sgd.py checks it against a run's recorded mini-batch costs.)
+    """
+    if config.batch_size is None:
+        raise ValueError("a full-batch run has no mini-batches: every step uses all examples")
+    n = config.train_size or 60000
+    rng = np.random.default_rng([config.seed, 2])
+    for _ in range(epoch):
+        rng.permutation(n)
+    return rng.permutation(n)
+
+
+def replay_steps(run, snapshot: int, k: int, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """(k + 1, num_params) float64: snapshot ``snapshot`` of ``run`` and the next k training steps,
+    recomputed step by step (float64) with the run's own mini-batches (``minibatch_order``) or, for a
+    full-batch run, the whole set. X (n, 784), Y (n, 10): the run's training set (``training_set``).
+
+    So the steps between two recorded snapshots can be looked at one by one. Only for plain runs:
+    constant learning rate, no momentum, no weight decay.
+    """
+    c = run.config
+    if c.schedule != "constant" or c.momentum or c.weight_decay:
+        raise ValueError("replay_steps only replays constant-rate runs without momentum or weight decay")
+    net = run.network(snapshot)
+    step = int(run.steps[snapshot])
+    n = len(X)
+    out = [net.params]
+    for s in range(step, step + k):
+        if c.batch_size is None or c.batch_size >= n:
+            Xb, Yb = X, Y
+        else:
+            per_epoch = -(-n // c.batch_size)
+            epoch, j = divmod(s, per_epoch)
+            rows = minibatch_order(c, epoch)[j * c.batch_size:(j + 1) * c.batch_size]
+            Xb, Yb = X[rows], Y[rows]
+        net.params = net.params - c.eta * net.gradient(Xb, Yb)
+        out.append(net.params)
+    return np.array(out)

@@ -25,6 +25,28 @@ PRESETS: dict[str, tuple[RunConfig, str]] = {
     "random-labels": (RunConfig(sizes=(784, 16, 16, 10), activation="sigmoid", cost="quadratic", init="fan_in",
                                 eta=1.5, batch_size=10, epochs=300, train_size=2000, shuffle_labels=True),
                       "memorization: the video's network on 2,000 images whose labels were shuffled"),
+    # --- scenes/sgd.py: the drunk man and the calculating man, from the same initialisation (seed 0).
+    # Measured: 100 full-batch steps reach cost 0.863 (about 3 s of training); 1,000 SGD steps (one
+    # pass over the 10,000 images) reach 0.212 (about 3 s). PCA of both paths: 93 % + 4 %.
+    "stumble-gd": (RunConfig(sizes=(784, 16, 16, 10), activation="sigmoid", cost="quadratic", init="fan_in",
+                             eta=1.5, batch_size=None, epochs=None, steps=100, train_size=10000, snapshot_every=2),
+                   "the careful walker: 100 full-batch gradient-descent steps on the first 10,000 images "
+                   "(a snapshot every 2 steps)"),
+    "stumble-sgd": (RunConfig(sizes=(784, 16, 16, 10), activation="sigmoid", cost="quadratic", init="fan_in",
+                              eta=1.5, batch_size=10, epochs=None, steps=1000, train_size=10000, snapshot_every=10),
+                    "the drunk man: 1,000 mini-batch steps of 10 (one pass) over the same 10,000 images, "
+                    "same start (a snapshot every 10 steps)"),
+    # Measured: the cost drops to 1.000 after a step or two and stays there: every output is 0
+    # (train accuracy 9.8 %). Sigmoid outputs keep the cost below 10, so it never overflows.
+    "too-large-eta": (RunConfig(sizes=(784, 16, 16, 10), activation="sigmoid", cost="quadratic", init="fan_in",
+                                eta=30.0, batch_size=10, epochs=None, steps=1000, train_size=10000, log_snapshots=10),
+                      "the lecture's network with a learning rate 20 times too large (eta 30): stuck at cost 1"),
+    # Measured: the largest weight grows 2.3 -> 237 -> 7e7 -> 7e13 -> 5e16 -> 7e31, then the float32
+    # arithmetic overflows: the 7th step's cost is NaN and training stops (run.divergence). Overflow is
+    # luck: with seeds 1-4 the weights explode (1e8-1e15) and the cost stays near its cap, no NaN.
+    "overflow": (RunConfig(sizes=(784, 16, 16, 10), activation="relu", cost="cross_entropy", init="he",
+                           eta=300.0, batch_size=10, epochs=None, steps=1000, train_size=10000),
+                 "a ReLU / cross-entropy network with an absurd learning rate (eta 300): overflows within a few steps"),
 }
 
 

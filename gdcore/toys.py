@@ -61,3 +61,33 @@ def first_outside(path, bounds=BUMPY_RANGE) -> int | None:
     """Index of the first iterate of ``path`` (k,) outside [lo, hi] = ``bounds``, or None."""
     outside = np.flatnonzero((np.asarray(path) < bounds[0]) | (np.asarray(path) > bounds[1]))
     return int(outside[0]) if len(outside) else None
+
+
+# --- momentum (scenes/sgd.py): a ravine, and the heavy-ball method on it --------------------------
+def ravine(x, y):
+    """A 2-D toy cost shaped like a long narrow ravine along x: C(x, y) = 0.02 x^2 + y^2."""
+    return 0.02 * np.asarray(x, np.float64) ** 2 + np.asarray(y, np.float64) ** 2
+
+
+def ravine_gradient(p):
+    """(..., 2) points -> (..., 2) gradients (0.04 x, 2 y) of ``ravine``."""
+    p = np.asarray(p, np.float64)
+    return p * np.array([0.04, 2.0])
+
+
+def descend_momentum(gradient, w0, eta: float, beta: float, steps: int, limit: float = 1e6) -> np.ndarray:
+    """Heavy-ball iterates, as gdcore.train does momentum:
+        v_{k+1} = beta v_k - eta * gradient(w_k),   w_{k+1} = w_k + v_{k+1},   v_0 = 0.
+    beta = 0 is plain gradient descent (``descend``). Returns (steps + 1,) or (steps + 1, d) like
+    ``descend``, stopping early once an iterate leaves [-limit, limit] or stops being finite.
+    """
+    w = np.asarray(w0, np.float64)
+    v = np.zeros_like(w)
+    path = [w]
+    for _ in range(steps):
+        v = beta * v - eta * gradient(w)
+        w = w + v
+        if not np.all(np.isfinite(w)) or np.any(np.abs(w) > limit):
+            break
+        path.append(w)
+    return np.array(path)

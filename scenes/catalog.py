@@ -34,6 +34,11 @@ CATALOG = [
     Entry("weights", "BlankPixels", "Why the weights look random"),
     Entry("accuracy", "HowWellItDoes", "How well it does"),
     Entry("accuracy", "NoiseImages", "Confident nonsense"),
+    Entry("sgd", "ExactTwoParameterSGD", "An exact picture: full batch versus mini-batches"),
+    Entry("sgd", "RealNetworkStumble", "The real network: the drunk man and the careful one"),
+    Entry("sgd", "MiniBatches", "Splitting the data into mini-batches"),
+    Entry("sgd", "Momentum", "Momentum: a heavy ball keeps rolling"),
+    Entry("sgd", "TooLargeLearningRate", "A learning rate that is far too large"),
     Entry("descent", "GradientDescentLecture", "Chapter 2: gradient descent (the whole lecture)", lecture=True),
 ]
 

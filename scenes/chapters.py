@@ -9,6 +9,7 @@ from scenes.accuracy import ConfidentNonsense, ScoreOnTestSet
 from scenes.cost import NetworkAndCost, NetworkRecap, OneExampleCost
 from scenes.landscape import DescentInOneDimension, DescentInTwoDimensions
 from scenes.nudges import LearningCurve, NudgeVector
+from scenes.sgd import RealStumble, stumble_runs
 from scenes.weights import EvolvingWeights, UntouchedPixels
 
 
@@ -18,6 +19,7 @@ def chapter_two(run) -> list:
     return [
         NetworkRecap(run), OneExampleCost(run, a_three), NetworkAndCost(run),
         DescentInOneDimension(run), DescentInTwoDimensions(), NudgeVector(run), LearningCurve(run),
+        RealStumble(*stumble_runs(), contrast=False),
         EvolvingWeights(run), UntouchedPixels(run), ScoreOnTestSet(run), ConfidentNonsense(run),
     ]
 

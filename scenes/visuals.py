@@ -547,7 +547,7 @@ class CostMap(Group):
             self.labels.add(tick.move_to(self._raw(x_range[0], y) + LEFT * 0.07),
                             text(y_format.format(y + 0.0).replace("-", "−"), TINY_SIZE, MUTED)
                             .next_to(self._raw(x_range[0], y), LEFT, buff=0.14))
-        self.x_name = text(x_name, SMALL_SIZE, MUTED).next_to(self.frame, DOWN, buff=0.42) if x_name else VGroup()
+        self.x_name = text(x_name, SMALL_SIZE, MUTED).next_to(self.frame, DOWN, buff=0.5) if x_name else VGroup()
         self.y_name = text(y_name, SMALL_SIZE, MUTED).next_to(self.frame, LEFT, buff=0.55) if y_name else VGroup()
         super().__init__(self.image, self.frame, self.labels, self.x_name, self.y_name, **kw)
 
