@@ -9,8 +9,10 @@ import av
 import pytest
 from PIL import Image
 
+from scenes.accuracy import ConfidentNonsense
 from scenes.catalog import CATALOG, parts
 from scenes.chapters import select
+from scenes.weights import UntouchedPixels
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,17 +71,17 @@ def test_lecture_sections_are_named_for_a_teacher(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "manim", "render", "-ql", "--resolution", "160,90", "--save_sections",
          "--media_dir", str(tmp_path), "scenes/descent.py"], cwd=ROOT, capture_output=True, text=True,
-        timeout=600, env={**os.environ, "GDVIZ_PARTS": "9,11"}, stdin=subprocess.DEVNULL)
+        timeout=600, env={**os.environ, "GDVIZ_PARTS": "10,12"}, stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stderr[-2000:]
     index = json.loads(next(tmp_path.rglob("sections/GradientDescentLecture.json")).read_text())
     names = [section["name"] for section in index]
-    assert names == ["09 Why the weights look random", "11 Confident nonsense"]
+    assert names == [f"10 {UntouchedPixels.name}", f"12 {ConfidentNonsense.name}"]
     for section in index:
         assert (next(tmp_path.rglob("sections")) / section["video"]).stat().st_size > 1000
 
 
 def test_slide_deck_converts_to_offline_html_and_pdf(tmp_path):
-    result = export("slides", "-q", "l", "--parts", "9,11", "--out", str(tmp_path), timeout=900)
+    result = export("slides", "-q", "l", "--parts", "10,12", "--out", str(tmp_path), timeout=900)
     assert result.returncode == 0, result.stderr[-2000:]
     html = (tmp_path / "chapter2.html").read_text()
     assert html.count("<section") >= 2 and "data:video/mp4;base64" in html
