@@ -1,5 +1,7 @@
-"""Every standalone scene of the project, in lecture order: what the export commands, the
-benchmarks and the tests iterate over. Add a row when you add a scene."""
+"""Every standalone scene of the project: the parts of the chapter-2 lecture in lecture order
+(so that their numbers, 01-12, are the lecture's part numbers), then further scenes, then the
+lectures. The export commands, the benchmarks and the tests iterate over it. Add a row when you
+add a scene."""
 from __future__ import annotations
 
 import importlib
@@ -30,12 +32,12 @@ CATALOG = [
     Entry("landscape", "TwoDimensionalDescent", "Gradient descent in 2-D"),
     Entry("nudges", "GradientAsNudges", "The gradient as nudges"),
     Entry("nudges", "Learning", "Learning: the cost falling"),
+    Entry("sgd", "RealNetworkStumble", "The real network: the drunk man and the careful one"),
     Entry("weights", "HiddenWeights", "What the first layer learns"),
     Entry("weights", "BlankPixels", "Why the weights look random"),
     Entry("accuracy", "HowWellItDoes", "How well it does"),
     Entry("accuracy", "NoiseImages", "Confident nonsense"),
     Entry("sgd", "ExactTwoParameterSGD", "An exact picture: full batch versus mini-batches"),
-    Entry("sgd", "RealNetworkStumble", "The real network: the drunk man and the careful one"),
     Entry("sgd", "MiniBatches", "Splitting the data into mini-batches"),
     Entry("sgd", "Momentum", "Momentum: a heavy ball keeps rolling"),
     Entry("sgd", "TooLargeLearningRate", "A learning rate that is far too large"),

@@ -17,6 +17,12 @@ from scenes.weights import UntouchedPixels
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def numbered(scene: str, suffix: str) -> str:
+    """The export's file name for ``scene``: its catalog number, then its name."""
+    number = [e.scene for e in CATALOG].index(scene) + 1
+    return f"{number:02d}-{scene}{suffix}"
+
+
 def export(*args, env=None, timeout=600):
     return subprocess.run([sys.executable, "-m", "scenes.export", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=timeout, env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
@@ -25,7 +31,7 @@ def export(*args, env=None, timeout=600):
 def test_gifs_loop_and_are_small(tmp_path):
     result = export("gifs", "--width", "160", "--fps", "5", "--out", str(tmp_path), "BlankPixels")
     assert result.returncode == 0, result.stderr[-2000:]
-    gif = tmp_path / "09-BlankPixels.gif"
+    gif = tmp_path / numbered("BlankPixels", ".gif")
     with Image.open(gif) as im:
         assert im.format == "GIF" and im.size == (160, 90)
         assert im.n_frames > 3 and im.info.get("loop") == 0
@@ -36,7 +42,7 @@ def test_gifs_loop_and_are_small(tmp_path):
 def test_stills_are_pngs_of_the_last_frame(tmp_path):
     result = export("stills", "-q", "l", "--out", str(tmp_path), "NoiseImages", "BlankPixels")
     assert result.returncode == 0, result.stderr[-2000:]
-    for name in ("11-NoiseImages.png", "09-BlankPixels.png"):
+    for name in (numbered("NoiseImages", ".png"), numbered("BlankPixels", ".png")):
         with Image.open(tmp_path / name) as im:
             assert im.size == (854, 480)
             assert max(im.convert("L").getextrema()) > 100  # not a blank frame
@@ -47,7 +53,7 @@ def test_render_all_writes_videos_with_the_expected_frames(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     table = result.stdout.splitlines()
     assert table[0].split()[:4] == ["scene", "seconds", "frames", "fps"]
-    for name in ("09-BlankPixels.mp4", "11-NoiseImages.mp4"):
+    for name in (numbered("BlankPixels", ".mp4"), numbered("NoiseImages", ".mp4")):
         with av.open(str(tmp_path / name)) as video:
             stream = video.streams.video[0]
             frames = sum(1 for _ in video.decode(video=0))
