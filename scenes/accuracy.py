@@ -8,7 +8,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Group, Rectangle, Sce
 
 from gdcore import analysis, inputs, load_mnist
 from scenes.visuals import (ACCURACY, COST, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, DigitImage, OutputBars, PixelImage,
-                            Readout, caption, digit_rgba, text, title)
+                            Readout, caption, digit_rgba, noise_seed, text, title)
 from scenes.weights import video_run
 
 
@@ -151,5 +151,5 @@ class NoiseImages(Scene):
     """Standalone: the network's answers to seeded random noise."""
 
     def construct(self):
-        self.part = ConfidentNonsense(video_run())
+        self.part = ConfidentNonsense(video_run(), seed=noise_seed())
         self.part.play(self)

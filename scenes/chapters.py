@@ -10,6 +10,7 @@ from scenes.cost import NetworkAndCost, NetworkRecap, OneExampleCost
 from scenes.landscape import DescentInOneDimension, DescentInTwoDimensions
 from scenes.nudges import LearningCurve, NudgeVector
 from scenes.sgd import RealStumble, stumble_runs
+from scenes.visuals import noise_seed
 from scenes.weights import EvolvingWeights, UntouchedPixels
 
 
@@ -20,7 +21,8 @@ def chapter_two(run) -> list:
         NetworkRecap(run), OneExampleCost(run, a_three), NetworkAndCost(run),
         DescentInOneDimension(run), DescentInTwoDimensions(), NudgeVector(run), LearningCurve(run),
         RealStumble(*stumble_runs(), contrast=False),
-        EvolvingWeights(run), UntouchedPixels(run), ScoreOnTestSet(run), ConfidentNonsense(run),
+        EvolvingWeights(run), UntouchedPixels(run), ScoreOnTestSet(run),
+        ConfidentNonsense(run, seed=noise_seed()),
     ]
 
 

@@ -5,7 +5,8 @@ weights, COST for the cost, GRADIENT for gradient arrows, ACCURACY for accuracy.
 
 Two themes: "dark" (the lecture look; default) and "light" (white background, for printed
 handouts and bright rooms). Choose in one place: ``theme = light`` under ``[gdviz]`` in manim.cfg,
-or the environment variable ``GDVIZ_THEME=light`` (which wins).
+or the environment variable ``GDVIZ_THEME=light`` (which wins). ``seed`` (``GDVIZ_SEED``) seeds the
+noise images the same way.
 """
 from __future__ import annotations
 
@@ -27,13 +28,27 @@ THEMES = {
 }
 
 
-def theme_name() -> str:
-    """$GDVIZ_THEME, else ``theme`` under ``[gdviz]`` in ./manim.cfg, else "dark"."""
-    name = os.environ.get("GDVIZ_THEME")
-    if not name:
+def setting(key: str, default: str) -> str:
+    """A teacher's setting: $GDVIZ_<KEY>, else ``key`` under ``[gdviz]`` in ./manim.cfg, else default."""
+    value = os.environ.get(f"GDVIZ_{key.upper()}")
+    if not value:
         cfg = configparser.ConfigParser()
         cfg.read("manim.cfg")
-        name = cfg.get("gdviz", "theme", fallback="dark")
+        value = cfg.get("gdviz", key, fallback=default)
+    return value
+
+
+def noise_seed() -> int:
+    """The seed of the noise images (setting ``seed``; default 0)."""
+    value = setting("seed", "0")
+    if not value.isdigit():
+        raise ValueError(f"gdviz seed must be a non-negative integer, got {value!r}")
+    return int(value)
+
+
+def theme_name() -> str:
+    """The theme (setting ``theme``): "dark" unless set."""
+    name = setting("theme", "dark")
     if name not in THEMES:
         raise ValueError(f"unknown gdviz theme {name!r}; choose from {', '.join(THEMES)}")
     return name
