@@ -86,10 +86,11 @@ def train(net, X, Y, *, eta, batch_size=None, epochs=None, steps=None, momentum=
         on_step(0, 0.0, None, net)
     last_cost = None
     step = 0
-    # Small matrices: one BLAS thread is faster (and keeps the arithmetic order fixed).
     batch = n if per_epoch == 1 else batch_size
     work = net._workspace(batch)
-    with threadpool_limits(limits=1, user_api="blas"):
+    # Small matrices: one BLAS thread is faster (and keeps the arithmetic order fixed). Overflow is
+    # not an error here: a non-finite cost is caught below and returned as a Divergence.
+    with threadpool_limits(limits=1, user_api="blas"), np.errstate(over="ignore", invalid="ignore"):
         while step < steps:
             order = None if per_epoch == 1 else rng.permutation(n)
             for start in range(0, n, batch):

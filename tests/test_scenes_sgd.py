@@ -287,7 +287,8 @@ def test_standalone_scenes_render(tmp_path):
     from scenes.catalog import CATALOG
 
     names = [e.scene for e in CATALOG if e.module == "sgd"]
-    assert names == ["ExactTwoParameterSGD", "RealNetworkStumble", "MiniBatches", "Momentum", "TooLargeLearningRate"]
+    assert sorted(names) == sorted(["ExactTwoParameterSGD", "RealNetworkStumble", "MiniBatches", "Momentum",
+                                    "TooLargeLearningRate"])
     cfg = tmp_path / "test.cfg"
     cfg.write_text("[CLI]\n" + "".join(f"{k} = {v}\n" for k, v in TEXT_DIRS.items()))
     result = subprocess.run(
