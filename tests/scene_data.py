@@ -11,3 +11,32 @@ def small_run():
                             eta=1.5, batch_size=10, schedule="constant", epochs=2, train_size=2000,
                             dtype="float64", seed=0)
     return runs.get(config, progress=False)
+
+
+def render_stills(tmp_path, module: str, *scenes: str, extra=()) -> dict:
+    """The real command, ``manim render -s -ql`` at 160x90 on scenes/<module>.py, no prompt.
+
+    Asserts it succeeded and that each scene's last frame was written and is not blank;
+    returns {scene: (90, 160, channels) array}.
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import numpy as np
+    from PIL import Image
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-m", "manim", "render", "-s", "-ql", "--resolution", "160,90", "--media_dir",
+         str(tmp_path), *extra, f"scenes/{module}.py", *scenes], cwd=root, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    stills = {}
+    for scene in scenes:
+        pngs = sorted(Path(tmp_path).rglob(f"{scene}_*.png"))
+        assert pngs, f"no still written for {scene}"
+        stills[scene] = np.asarray(Image.open(pngs[0]))
+        assert stills[scene].shape[:2] == (90, 160)
+        assert stills[scene][..., :3].max() > 100, f"the last frame of {scene} is blank"
+    return stills

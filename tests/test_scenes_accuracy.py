@@ -1,7 +1,4 @@
 """Parts 8-10: blank pixels, the test-set score and mistakes, confident nonsense."""
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,7 +11,6 @@ from scenes.accuracy import ConfidentNonsense, ScoreOnTestSet
 from scenes.weights import UntouchedPixels
 
 __module_test__ = "accuracy"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def dry_play(part):
@@ -82,10 +78,4 @@ def test_blank_pixels_shows_gdcore_values():
 @pytest.mark.parametrize("module,scenes", [("accuracy", ["HowWellItDoes", "NoiseImages"]),
                                            ("weights", ["HiddenWeights", "BlankPixels"])])
 def test_standalone_scenes_render(tmp_path, module, scenes):
-    result = subprocess.run(
-        [sys.executable, "-m", "manim", "render", "-s", "-ql", "--resolution", "160,90", "--media_dir",
-         str(tmp_path), f"scenes/{module}.py", *scenes], cwd=ROOT, stdin=subprocess.DEVNULL,
-        capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    for scene in scenes:
-        assert list(tmp_path.rglob(f"{scene}*.png")), f"no still of {scene}"
+    scene_data.render_stills(tmp_path, module, *scenes)

@@ -1,7 +1,4 @@
 """scenes/cost.py: last frames, values on screen equal gdcore's, smoke render of the three scenes."""
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 from manim.utils.testing.frames_comparison import frames_comparison
@@ -14,7 +11,6 @@ from scenes.weights import video_run
 import scene_data
 
 __module_test__ = "cost"
-ROOT = Path(__file__).resolve().parent.parent
 TEST_IMAGE = 0
 
 
@@ -119,15 +115,4 @@ def test_video_average_costs_are_the_full_training_set_costs():
 def test_standalone_scenes_render(tmp_path):
     """The real command, all three scenes in one call: tiny, last frame only, no prompt."""
     scenes = ["Recap", "CostOfOneExample", "TwoFunctions"]
-    result = subprocess.run(
-        [sys.executable, "-m", "manim", "render", "-s", "-ql", "--resolution", "160,90", "--media_dir",
-         str(tmp_path), "scenes/cost.py", *scenes], cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True,
-        text=True, timeout=600)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    from PIL import Image
-    for name in scenes:
-        pngs = list(tmp_path.rglob(f"{name}_*.png"))
-        assert pngs, f"no still written for {name}"
-        image = np.asarray(Image.open(pngs[0]))
-        assert image.shape[:2] == (90, 160)
-        assert image[..., :3].max() > 100, f"the last frame of {name} is blank"
+    scene_data.render_stills(tmp_path, "cost", *scenes)

@@ -1,7 +1,4 @@
 """Parts 6-7: the gradient as nudges, and learning (scenes/nudges.py)."""
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,7 +11,6 @@ from scenes.nudges import LearningCurve, NudgeVector
 from scenes.visuals import TINY_SIZE
 
 __module_test__ = "nudges"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def dry_play(part):
@@ -99,13 +95,7 @@ def test_learning_shows_gdcore_values():
 
 def test_standalone_scenes_render(tmp_path):
     scenes = ["GradientAsNudges", "Learning"]
-    result = subprocess.run(
-        [sys.executable, "-m", "manim", "render", "-s", "-ql", "--resolution", "160,90", "--media_dir",
-         str(tmp_path), "scenes/nudges.py", *scenes], cwd=ROOT, stdin=subprocess.DEVNULL,
-        capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    for scene in scenes:
-        assert list(tmp_path.rglob(f"{scene}_*.png")), f"no still of {scene}"
+    scene_data.render_stills(tmp_path, "nudges", *scenes)
 
 
 def test_vector_table_fits_without_shrinking():

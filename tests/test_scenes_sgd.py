@@ -1,7 +1,5 @@
 """scenes/sgd.py: frame comparisons, values on screen equal gdcore's (recomputed independently), every
 picture inside the frame with legible text, and the standalone scenes through the real manim command."""
-import subprocess
-import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,6 +9,7 @@ from manim import Scene, Text, ThreeDScene, ValueTracker, config, tempconfig
 from manim.utils.testing.frames_comparison import frames_comparison
 from scipy.special import expit
 
+import scene_data
 from gdcore import analysis, landscape, load_mnist, runs
 from scenes.sgd import BlowUp, DealMiniBatches, ExactStumble, HeavyBall, RealStumble
 from scenes.visuals import TINY_SIZE
@@ -291,14 +290,4 @@ def test_standalone_scenes_render(tmp_path):
                                     "TooLargeLearningRate"])
     cfg = tmp_path / "test.cfg"
     cfg.write_text("[CLI]\n" + "".join(f"{k} = {v}\n" for k, v in TEXT_DIRS.items()))
-    result = subprocess.run(
-        [sys.executable, "-m", "manim", "render", "-s", "-ql", "--resolution", "160,90", "--media_dir", str(tmp_path),
-         "--config_file", str(cfg), "scenes/sgd.py", *names], cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True,
-        text=True, timeout=600)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    from PIL import Image
-    for name in names:
-        pngs = list(tmp_path.rglob(f"{name}*.png"))
-        assert pngs, f"no still written for {name}"
-        image = np.asarray(Image.open(pngs[0]))
-        assert image.shape[:2] == (90, 160) and image[..., :3].max() > 100
+    scene_data.render_stills(tmp_path, "sgd", *names, extra=("--config_file", str(cfg)))
