@@ -4,9 +4,9 @@ All functions are pure: they take arrays and a Network and return arrays or numb
 """
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
+
+from .data import inputs, one_hot
 
 
 def always_zero_pixels(images: np.ndarray) -> np.ndarray:
@@ -108,10 +108,10 @@ def training_set(config, data) -> tuple[np.ndarray, np.ndarray]:
     """(X (n, 784) float64 in [0, 1], Y (n, 10) one-hot float64): the training examples a run with
     ``config`` (a RunConfig) learned from -- its first ``train_size`` images of ``data`` (a loaded
     MNIST), labels shuffled when the config says so. Exactly the set its ``train_cost`` is over."""
-    from .runs import _data_arrays  # the run's own recipe (train_size, shuffled labels)
+    from .runs import training_labels  # the run's own recipe (train_size, shuffled labels)
 
-    X, Y, *_ = _data_arrays(dataclasses.replace(config, dtype="float64"), data)
-    return X, Y
+    labels = training_labels(config, data)
+    return inputs(data.train_images[:len(labels)]), one_hot(labels)
 
 
 def param_location(sizes, i: int) -> tuple[int, int, int | None]:

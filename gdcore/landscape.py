@@ -392,12 +392,9 @@ def evaluation_set(config, n: int, data) -> tuple[np.ndarray, np.ndarray]:
     n_train = config.train_size or len(data.train_labels)
     if not 1 <= n <= n_train:
         raise ConfigError(f"evaluation subset must be between 1 and the run's {n_train} training examples, got {n}")
-    if config.shuffle_labels:
-        from .analysis import training_set  # the run's own label permutation
-        X, Y = training_set(config, data)
-        return X[:n], Y[:n]
     from .data import inputs, one_hot
-    return inputs(data.train_images[:n], np.float64), one_hot(data.train_labels[:n], dtype=np.float64)
+    from .runs import training_labels  # the run's own labels (permuted for random labels)
+    return inputs(data.train_images[:n], np.float64), one_hot(training_labels(config, data)[:n], dtype=np.float64)
 
 
 def plane_for_run(run, kind: str, X, Y, seed=0) -> Plane:

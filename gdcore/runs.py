@@ -182,12 +182,20 @@ def snapshot_schedule(config: RunConfig) -> tuple[np.ndarray, np.ndarray]:
     return np.array(sorted(steps)), np.array(sorted(powers | {0, total}))
 
 
-def _data_arrays(config: RunConfig, data):
-    dtype = np.dtype(config.dtype)
+def training_labels(config: RunConfig, data) -> np.ndarray:
+    """(n,) the labels a run with ``config`` learns: those of its first ``train_size`` images,
+    permuted with its seed for the random-labels experiment."""
     n = config.train_size or len(data.train_labels)
     labels = np.array(data.train_labels[:n])
     if config.shuffle_labels:
         labels = np.random.default_rng([config.seed, 1]).permutation(labels)
+    return labels
+
+
+def _data_arrays(config: RunConfig, data):
+    dtype = np.dtype(config.dtype)
+    labels = training_labels(config, data)
+    n = len(labels)
     return (inputs(data.train_images[:n], dtype), one_hot(labels, dtype=dtype), labels,
             inputs(data.test_images, dtype), np.asarray(data.test_labels))
 
