@@ -113,3 +113,12 @@ def cache(isolated_cache, decoded_mnist) -> Path:
     except OSError:
         shutil.copyfile(decoded_mnist, target)
     return isolated_cache
+
+
+def assert_same_arrays(a, b) -> None:
+    """Two runs hold bitwise-identical arrays (same names, dtypes, shapes, bytes)."""
+    assert a.arrays.keys() == b.arrays.keys()
+    for k in a.arrays:
+        x, y = a.arrays[k], b.arrays[k]
+        assert x.dtype == y.dtype and x.shape == y.shape, k
+        assert x.tobytes() == y.tobytes(), f"{k} differs"

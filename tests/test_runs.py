@@ -20,17 +20,9 @@ from gdcore.network import example_costs
 from gdcore.runs import RunConfig, snapshot_schedule
 from gdcore.train import steps_per_epoch
 
-from helpers import ROOT, isolated_cache  # noqa: F401  (autouse: GDCORE_CACHE -> tmp)
+from helpers import ROOT, assert_same_arrays, isolated_cache  # noqa: F401  (autouse: GDCORE_CACHE -> tmp)
 
 SMALL = RunConfig(train_size=500, epochs=2, batch_size=10, log_snapshots=10, epoch_snapshots=10)
-
-
-def _assert_same_arrays(a, b):
-    assert a.arrays.keys() == b.arrays.keys()
-    for k in a.arrays:
-        x, y = a.arrays[k], b.arrays[k]
-        assert x.dtype == y.dtype and x.shape == y.shape, k
-        assert x.tobytes() == y.tobytes(), f"{k} differs"
 
 
 def test_get_trains_saves_then_loads(isolated_cache):  # noqa: F811
@@ -44,7 +36,7 @@ def test_get_trains_saves_then_loads(isolated_cache):  # noqa: F811
     elapsed = time.perf_counter() - started
     assert second.cached is True
     assert elapsed < 0.5, f"cached get took {elapsed:.3f} s"
-    _assert_same_arrays(first, second)
+    assert_same_arrays(first, second)
     assert second.meta == first.meta
     assert second.config == first.config
     np.testing.assert_array_equal(second.network().params, first.params[-1].astype(np.float64))
@@ -157,7 +149,7 @@ def test_half_written_run_file_is_discarded_and_retrained(capsys):
     err = capsys.readouterr().err
     assert "warning" in err and path.name in err
     assert second.cached is False
-    _assert_same_arrays(first, second)
+    assert_same_arrays(first, second)
     third = runs.get(SMALL, progress=False)  # the rewritten file is whole again
     assert third.cached is True
     assert capsys.readouterr().err == ""
@@ -191,7 +183,7 @@ def test_tampered_meta_is_discarded(edit, capsys):
     assert "warning" in capsys.readouterr().err
     assert second.cached is False
     assert second.config == SMALL.validate()
-    _assert_same_arrays(first, second)
+    assert_same_arrays(first, second)
 
 
 def test_run_file_of_another_config_is_not_trusted(capsys):
@@ -335,7 +327,7 @@ def test_object_arrays_are_never_unpickled(tmp_path, key, capsys):
     assert not marker.exists(), "runs.get unpickled a run file"
     assert "warning" in capsys.readouterr().err
     assert again.cached is False
-    _assert_same_arrays(good, again)
+    assert_same_arrays(good, again)
 
 
 def test_zero_step_run():

@@ -13,7 +13,7 @@ from gdcore.network import Network
 from gdcore.runs import RunConfig, record
 from gdcore.train import Divergence, parse_schedule, train
 
-from helpers import isolated_cache  # noqa: F401  (autouse: GDCORE_CACHE -> tmp)
+from helpers import assert_same_arrays, isolated_cache  # noqa: F401  (autouse: GDCORE_CACHE -> tmp)
 
 # The video's network on the first 2,000 images, 10 epochs of mini-batch SGD (2,000 steps).
 REAL = RunConfig(train_size=2000, epochs=10, batch_size=10, eta=1.5, log_snapshots=20, epoch_snapshots=10)
@@ -211,11 +211,7 @@ def test_minibatch_epoch_covers_every_example_once():
 
 
 def _assert_runs_identical(a, b):
-    assert a.arrays.keys() == b.arrays.keys()
-    for k in a.arrays:
-        x, y = a.arrays[k], b.arrays[k]
-        assert x.dtype == y.dtype and x.shape == y.shape, k
-        assert x.tobytes() == y.tobytes(), f"{k} differs"
+    assert_same_arrays(a, b)
     meta_a = {k: v for k, v in a.meta.items() if k != "train_seconds"}
     meta_b = {k: v for k, v in b.meta.items() if k != "train_seconds"}
     assert meta_a == meta_b
