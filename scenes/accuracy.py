@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Group, Rectangle, Scene, Transform,
-                   ValueTracker, VGroup, linear)
+                   VGroup)
 
 from gdcore import analysis, inputs, load_mnist
-from scenes.visuals import (ACCURACY, COST, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, DigitImage, OutputBars, PixelImage,
-                            Readout, caption, digit_rgba, noise_seed, text, title)
+from scenes.visuals import (ACCURACY, COST, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, DigitImage, OutputBars,
+                            Readout, caption, digit_rgba, noise_seed, step_through, text, title)
 from scenes.weights import video_run
 
 
@@ -43,14 +43,7 @@ class ScoreOnTestSet:
         note = caption("Fast-forward: the counts are the network's real answers, image by image.", TINY_SIZE)
         scene.play(FadeIn(heading), FadeIn(digit), FadeIn(guess), FadeIn(board), FadeIn(note))
 
-        tracker = ValueTracker(1)
-        state = {"k": 1}
-
-        def update(_):
-            k = int(round(tracker.get_value()))
-            if k == state["k"]:
-                return
-            state["k"] = k
+        def show_image(k):
             self.shown["counted"].append(k)
             self.shown["correct"].append(int(correct[k - 1]))
             digit.image.set_rgba(digit_rgba(data.test_images[k - 1]))
@@ -60,10 +53,8 @@ class ScoreOnTestSet:
             right.set_value(int(correct[k - 1]))
             acc.set_value(correct[k - 1] / k)
 
-        board.add_updater(update)
         # Slow for the first images, then faster and faster (a square-ish ramp over the test set).
-        scene.play(tracker.animate.set_value(n), run_time=self.seconds, rate_func=lambda t: t ** 2.5)
-        board.remove_updater(update)
+        step_through(scene, 1, n, show_image, self.seconds, rate_func=lambda t: t ** 2.5)
         self.shown["accuracy"] = float(correct[-1] / n)
         final = caption(f"{int(correct[-1]):,} of {n:,} right: {correct[-1] / n:.2%} on images it never trained on.",
                         SMALL_SIZE)

@@ -4,14 +4,14 @@ computed by gdcore."""
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Dot, FadeIn, FadeOut, MathTex, ReplacementTransform, Scene, ValueTracker,
-                   VGroup, VMobject, Write, linear)
+from manim import (DOWN, LEFT, RIGHT, UP, Dot, FadeIn, FadeOut, MathTex, ReplacementTransform, Scene, VGroup,
+                   VMobject, Write)
 
 from gdcore import analysis, load_mnist
 from gdcore.train import steps_per_epoch
 from scenes.visuals import (COST, GRADIENT, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TEXT, TINY_SIZE, ColumnVector,
                             NetworkDiagram, PlainAxes, Readout, axes_polyline, caption, fit_width, nice_step,
-                            signed_bar, signed_color, text, title)
+                            signed_bar, signed_color, step_through, text, title)
 from scenes.weights import video_run
 
 MIDDLE_PIXEL = 14 * 28 + 14
@@ -293,14 +293,7 @@ class LearningCurve:
         faint, bold = VMobject(), VMobject()
         scene.add(faint, bold)
         chunk = max(1, self.first_steps // 600)  # about a pixel column at 1080p: drawn as its min and max
-        tracker = ValueTracker(0)
-        state = {"s": 0}
-
-        def update(_):
-            s = int(round(tracker.get_value()))
-            if s == state["s"]:
-                return
-            state["s"] = s
+        def show_step(s):
             b = int(np.searchsorted(ends, s, side="right"))
             faint.become(axes_polyline(axes, *analysis.envelope(np.minimum(raw[:s], y_top), chunk), COST, width=1,
                                        opacity=0.3))
@@ -312,10 +305,7 @@ class LearningCurve:
                 if cost_read not in scene.mobjects:
                     scene.add(cost_read)
 
-        readouts[0].add_updater(update)
-        scene.play(tracker.animate.set_value(self.first_steps), run_time=6 * self.pace, rate_func=linear)
-        readouts[0].remove_updater(update)
-        scene.remove(tracker)
+        step_through(scene, 0, self.first_steps, show_step, 6 * self.pace, host=readouts[0])
         self.shown["step_readout"] = (step_read.value, epoch_read.value, cost_read.value)
 
     def show_epochs(self, scene) -> None:
@@ -339,24 +329,14 @@ class LearningCurve:
         scene.play(FadeIn(axes), FadeIn(heading), FadeIn(readouts), FadeIn(legend), run_time=self.pace)
         line, dots = VMobject(), VGroup()
         scene.add(line, dots)
-        tracker = ValueTracker(0)
-        state = {"k": 0}
-
-        def update(_):
-            k = int(round(tracker.get_value()))
-            if k == state["k"]:
-                return
-            state["k"] = k
+        def show_epoch(k):
             line.become(axes_polyline(axes, epochs[:k], costs[:k], COST, width=2, opacity=0.6))
             while len(dots) < k:
                 dots.add(Dot(axes.c2p(epochs[len(dots)], costs[len(dots)]), radius=0.05, color=COST))
             epoch_read.set_value(epochs[k - 1])
             cost_read.set_value(costs[k - 1])
 
-        readouts.add_updater(update)
-        scene.play(tracker.animate.set_value(len(ends)), run_time=5 * self.pace, rate_func=linear)
-        readouts.remove_updater(update)
-        scene.remove(tracker)
+        step_through(scene, 0, len(ends), show_epoch, 5 * self.pace, host=readouts)
         self.shown["epoch_readout"] = (epoch_read.value, cost_read.value)
 
 

@@ -3,11 +3,11 @@ beside the falling cost and rising test accuracy (all read from a recorded run).
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, Dot, FadeIn, Group, Scene, Transform, ValueTracker, VGroup, VMobject, linear
+from manim import DOWN, LEFT, RIGHT, Dot, FadeIn, Group, Scene, Transform, VGroup, VMobject
 
 from gdcore import analysis, load_mnist, runs
 from scenes.visuals import (ACCURACY, COST, GRADIENT, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TEXT, TINY_SIZE,
-                            LogEpochAxes, PixelImage, Readout, WeightImage, caption, rgb, text, title)
+                            LogEpochAxes, PixelImage, Readout, WeightImage, caption, rgb, step_through, text, title)
 
 
 class EvolvingWeights:
@@ -76,14 +76,7 @@ class EvolvingWeights:
         scene.add(cost_trace, acc_trace)
         self._record(0)
 
-        tracker = ValueTracker(0)
-        state = {"i": 0}
-
-        def update(_):
-            i = int(round(tracker.get_value()))
-            if i == state["i"]:
-                return
-            state["i"] = i
+        def show_snapshot(i):
             self._record(i)
             for image, w in zip(images, self.first_layer(i)):
                 image.set_weights(w)
@@ -95,9 +88,7 @@ class EvolvingWeights:
             cost_read.set_value(run.train_cost[i])
             acc_read.set_value(run.test_accuracy[i])
 
-        images.add_updater(update)
-        scene.play(tracker.animate.set_value(len(run.steps) - 1), run_time=self.seconds, rate_func=linear)
-        images.remove_updater(update)
+        step_through(scene, 0, len(run.steps) - 1, show_snapshot, self.seconds, host=images)
         final = caption(f"After {run.epochs[-1]:g} epochs: {run.test_accuracy[-1]:.2%} of the 10,000 test "
                         "digits right, yet the images still look almost random.", SMALL_SIZE)
         scene.play(Transform(note, final))
