@@ -5,7 +5,8 @@ No manim here: scenes read what gdcore computes.
 __version__ = "0.1.0"
 
 from .data import inputs, load_mnist, one_hot
-from .errors import ConfigError, DataError, GdcoreError
+from .errors import CacheError, ConfigError, DataError, GdcoreError
 from .network import Network
 
-__all__ = ["Network", "load_mnist", "inputs", "one_hot", "GdcoreError", "ConfigError", "DataError", "__version__"]
+__all__ = ["Network", "load_mnist", "inputs", "one_hot", "GdcoreError", "ConfigError", "DataError", "CacheError",
+           "__version__"]

@@ -26,6 +26,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
+from . import memory
+from .checks import choice, generator, same_rows, whole
 from .errors import ConfigError
 
 ACTIVATIONS = ("sigmoid", "relu")
@@ -47,27 +49,47 @@ def softmax(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
+def _float_dtype(dtype):
+    """np.float32 or np.float64 as a numpy dtype, else None."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        return None
+    return dtype if dtype in (np.float32, np.float64) else None
+
+
+def layer_sizes(sizes) -> list[int]:
+    """``sizes`` as a list of ints: at least two layers, each a whole number of neurons >= 1
+    (a ConfigError for 16.7, -5, "16", a missing layer...)."""
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+        raise ConfigError(f"sizes must be a list of layer sizes such as [784, 16, 16, 10], got {sizes!r}")
+    if len(sizes) < 2:
+        raise ConfigError(f"sizes must have at least two layers (inputs and outputs), got {list(sizes)}")
+    return [whole(n, f"layer {i} size", low=1) for i, n in enumerate(sizes)]
+
+
 class Network:
     """A fully connected network; see the module docstring for the math and the parameter order."""
 
     def __init__(self, sizes=(784, 16, 16, 10), activation="sigmoid", cost="quadratic",
                  init="normal", seed=0, dtype=np.float64):
-        sizes = [int(s) for s in sizes]
-        if len(sizes) < 2 or min(sizes) < 1:
-            raise ConfigError(f"sizes must be at least two positive layer sizes, got {sizes}")
-        if activation not in ACTIVATIONS:
-            raise ConfigError(f"unknown activation {activation!r}; choose from {', '.join(ACTIVATIONS)}")
-        if cost not in COSTS:
-            raise ConfigError(f"unknown cost {cost!r}; choose from {', '.join(COSTS)}")
-        if init not in INITS:
-            raise ConfigError(f"unknown init {init!r}; choose from {', '.join(INITS)}")
+        sizes = layer_sizes(sizes)
+        choice(activation, "activation", ACTIVATIONS)
+        choice(cost, "cost", COSTS)
+        choice(init, "init", INITS)
+        if _float_dtype(dtype) is None:
+            raise ConfigError(f"dtype must be float32 or float64, got {dtype!r}")
+        dtype = _float_dtype(dtype)
+        shapes = [(n_out, n_in) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        num_params = sum(o * i + o for o, i in shapes)
+        largest = max(o * i for o, i in shapes)   # its N(0, 1) draw is float64, scaled into a copy
+        memory.require(num_params * dtype.itemsize + 16 * largest,
+                       f"a {'-'.join(map(str, sizes))} network ({num_params:,} parameters)", "use smaller layers")
+        rng = generator(seed)
         self.sizes, self.activation, self.cost_name, self.init = sizes, activation, cost, init
-        self.dtype = np.dtype(dtype)
-        self.shapes = [(n_out, n_in) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
-        self.num_params = sum(o * i + o for o, i in self.shapes)
+        self.dtype, self.shapes, self.num_params = dtype, shapes, num_params
         self._theta = np.empty(self.num_params, self.dtype)
         self.weights, self.biases = self._views(self._theta)
-        rng = np.random.default_rng(seed)
         for W, b in zip(self.weights, self.biases):
             scale = {"normal": 1.0, "fan_in": W.shape[1] ** -0.5, "he": (2.0 / W.shape[1]) ** 0.5}[init]
             W[...] = rng.standard_normal(W.shape) * scale
@@ -109,6 +131,7 @@ class Network:
 
         Layers count from 1 (the input is layer 0); neurons, pixels (row, column) and digits from 0.
         """
+        i = whole(i, "parameter index", error=IndexError)
         if not 0 <= i < self.num_params:
             raise IndexError(f"parameter index {i} outside 0..{self.num_params - 1}")
         for layer, (n_out, n_in) in enumerate(self.shapes, start=1):
@@ -138,7 +161,7 @@ class Network:
         ``activations[0]`` is X itself; ``weighted_inputs[l-1]`` is z_l for layer l = 1..L.
         With ``work`` (from ``_workspace(n)``) the results are written into its reused buffers.
         """
-        X = np.asarray(X, self.dtype)
+        X = self._inputs(X)
         weighted_inputs, activations = [], [X]
         last = len(self.weights) - 1
         for l, (W, b) in enumerate(zip(self.weights, self.biases)):
@@ -155,6 +178,20 @@ class Network:
             activations.append(a)
         return weighted_inputs, activations
 
+    def _inputs(self, X) -> np.ndarray:
+        """X as an (n, sizes[0]) array of this network's dtype (a ConfigError for another shape)."""
+        X = np.asarray(X, self.dtype)
+        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
+            raise ConfigError(f"inputs must have shape (n, {self.sizes[0]}), got {X.shape}")
+        return X
+
+    def _targets(self, Y, n: int) -> np.ndarray:
+        """Y as an (n, sizes[-1]) array (a ConfigError for labels (n,) or another shape)."""
+        Y = np.asarray(Y, self.dtype)
+        if Y.shape != (n, self.sizes[-1]):
+            raise ConfigError(f"targets must have shape ({n}, {self.sizes[-1]}) (one-hot, see one_hot), got {Y.shape}")
+        return Y
+
     def forward(self, X):
         """X (n, sizes[0]) -> output activations (n, sizes[-1])."""
         return self.feedforward(X)[1][-1]
@@ -165,6 +202,10 @@ class Network:
 
     def accuracy(self, X, labels, batch=10000) -> float:
         """Fraction of rows of X whose prediction equals ``labels`` (n,)."""
+        labels = np.asarray(labels)
+        if not len(X) or labels.shape != (len(X),):
+            raise ConfigError(f"accuracy needs n >= 1 inputs and n labels (n,), got {len(X)} inputs and labels "
+                              f"of shape {labels.shape}")
         hits = sum(int((self.predict(X[i:i + batch]) == labels[i:i + batch]).sum())
                    for i in range(0, len(X), batch))
         return hits / len(X)
@@ -172,10 +213,12 @@ class Network:
     # --- cost -------------------------------------------------------------------------------------
     def example_costs(self, X, Y):
         """(n,) cost of each example (see the module docstring)."""
-        return example_costs(self.forward(X), np.asarray(Y), self.cost_name)
+        outputs = self.forward(X)
+        return example_costs(outputs, self._targets(Y, len(outputs)), self.cost_name)
 
     def cost(self, X, Y, batch=10000) -> float:
         """Mean cost over the n rows of X (n, 784) with targets Y (n, 10)."""
+        same_rows(X, Y)
         total = sum(float(self.example_costs(X[i:i + batch], Y[i:i + batch]).sum())
                     for i in range(0, len(X), batch))
         return total / len(X)
@@ -196,7 +239,7 @@ class Network:
         """
         weighted_inputs, activations = self.feedforward(X, work)
         L = len(self.weights) - 1
-        a, Y = activations[-1], np.asarray(Y, self.dtype)
+        a, Y = activations[-1], self._targets(Y, len(X))
         buf = (lambda name, l: None) if work is None else (lambda name, l: work[name][l])  # noqa: E731
         delta = np.subtract(a, Y, out=buf("delta", L))     # softmax + cross-entropy: dC/dz = a - y
         if self.cost_name == "quadratic":
@@ -225,7 +268,7 @@ class Network:
     def backprop(self, X, Y, out=None, work=None):
         """(gradient, cost): the (num_params,) gradient of the mean cost over X (n, 784), Y (n, 10),
         written into ``out`` if given, and that mean cost (from the same forward pass)."""
-        n = len(X)
+        n = same_rows(X, Y)
         activations, deltas, cost = self._deltas(X, Y, 1.0 / n, work)
         grad = np.empty(self.num_params, self.dtype) if out is None else out
         nabla_w, nabla_b = self._views(grad) if out is None else self._grad_views(out)
