@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import io
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,8 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .cache import atomic_write, cache_dir
+from .cache import cache_dir, load_or_make, require_disk
+from .checks import whole
 from .errors import DataError
+from .store import read_npz, write_npz
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "mnist"
 FILES = {
@@ -31,6 +32,8 @@ FILES = {
     "test_images": ("t10k-images-idx3-ubyte", (10000, 28, 28)),
     "test_labels": ("t10k-labels-idx1-ubyte", (10000,)),
 }
+DECODED_BYTES = sum(int(np.prod(shape)) for _, shape in FILES.values())   # 47 MB of uint8
+CACHE_FORMAT = 2  # 2: the decoded arrays carry their SHA-256
 _IDX_UBYTE = 0x08  # IDX type code for unsigned bytes
 _FIX = "restore the original from git (git checkout -- assets/mnist) or copy it again from the MNIST distribution"
 
@@ -74,14 +77,33 @@ class Mnist:
 
 
 def inputs(images: np.ndarray, dtype=np.float64) -> np.ndarray:
-    """Images (n, 28, 28) uint8 -> input activations (n, 784) in [0, 1]."""
+    """Images (n, 28, 28) (or (n, 784)) of integer pixel values 0..255, e.g. uint8 -> input
+    activations (n, 784) in [0, 1]. A DataError for anything else (floats may already be inputs)."""
     images = np.asarray(images)
+    if images.ndim < 2 or images[0].size != 784:
+        raise DataError(f"images must have shape (n, 28, 28) or (n, 784), got {images.shape}")
+    if images.dtype.kind not in "ui":
+        raise DataError(f"images must hold integer pixel values 0..255 (uint8), got dtype {images.dtype}; "
+                        "floats in [0, 1] are already network inputs")
+    if images.dtype != np.uint8 and images.size and (images.min() < 0 or images.max() > 255):
+        raise DataError(f"pixel values must be in 0..255, got {images.min()}..{images.max()}")
     return (images.reshape(len(images), -1) / np.asarray(255.0, dtype)).astype(dtype, copy=False)
 
 
 def one_hot(labels: np.ndarray, classes: int = 10, dtype=np.float64) -> np.ndarray:
-    """Digits (n,) -> desired output activations (n, classes): 1 at the digit, 0 elsewhere."""
+    """Digits (n,), whole numbers 0..classes-1 -> desired output activations (n, classes): 1 at the
+    digit, 0 elsewhere. A DataError for labels that are not such digits (-1, 10, 2.5, True...)."""
+    classes = whole(classes, "the number of classes", low=1, error=DataError)
     labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise DataError(f"labels must be a 1-D array (n,), got shape {labels.shape}")
+    if labels.dtype.kind == "f" and np.all(np.isfinite(labels)) and np.all(labels == np.round(labels)):
+        labels = labels.astype(np.int64)
+    if labels.dtype.kind not in "ui":
+        raise DataError(f"labels must be whole numbers 0..{classes - 1}, got dtype {labels.dtype}")
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        bad = labels[(labels < 0) | (labels >= classes)][0]
+        raise DataError(f"labels must be whole numbers 0..{classes - 1}, got {bad}")
     y = np.zeros((len(labels), classes), dtype)
     y[np.arange(len(labels)), labels] = 1
     return y
@@ -105,8 +127,10 @@ def expected_checksums(folder: Path = ASSETS) -> dict:
     sums = Path(folder) / "SHA256SUMS"
     try:
         lines = sums.read_text().splitlines()
-    except OSError:
+    except FileNotFoundError:
         raise DataError(f"{sums} is missing; {_FIX}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read {sums} ({getattr(exc, 'strerror', None) or exc}); {_FIX}") from None
     table = {}
     for line in lines:
         parts = line.split()
@@ -116,6 +140,7 @@ def expected_checksums(folder: Path = ASSETS) -> dict:
 
 
 def _read_gz(path: Path) -> bytes:
+    """The decompressed bytes of one IDX .gz file (a DataError naming it if it cannot be read)."""
     try:
         with gzip.open(path, "rb") as f:
             return f.read()
@@ -143,13 +168,15 @@ def _decode(folder: Path, expected: dict) -> dict:
 
 def _gz_fingerprint(folder: Path, expected: dict) -> str:
     """Hash of the compressed files plus the expected checksums: the key of the decoded-array cache."""
-    h = hashlib.sha256(repr(sorted(expected.items())).encode())
+    h = hashlib.sha256(repr((CACHE_FORMAT, sorted(expected.items()))).encode())
     for name, _ in FILES.values():
         path = folder / f"{name}.gz"
         try:
             h.update(path.read_bytes())
         except FileNotFoundError:
             raise DataError(f"{path} is missing; {_FIX}") from None
+        except OSError as exc:
+            raise DataError(f"cannot read {path} ({exc.strerror or exc}); {_FIX}") from None
     return h.hexdigest()[:24]
 
 
@@ -158,32 +185,45 @@ def load_mnist(folder: str | Path | None = None) -> Mnist:
 
     The folder must hold the four IDX ``.gz`` files. Checksums come from the folder's own
     ``SHA256SUMS`` if it has one, else from the shipped one. The first load decodes and checks
-    (about a second); later loads read the decoded arrays from the cache dir (a few tens of ms).
-    Raises ``DataError`` naming the file for anything missing, truncated or altered.
+    (about a second); later loads read the decoded arrays from the cache dir (a few tens of ms),
+    checked against the SHA-256 of the arrays stored with them (a damaged or edited cache file is
+    discarded with a one-line warning and decoded again).
+    Raises ``DataError`` naming the file for anything missing, unreadable, truncated or altered,
+    and ``CacheError`` if the cache file cannot be written (a folder in its place, disk full).
     """
     folder = Path(folder) if folder is not None else ASSETS
+    if not folder.is_dir():
+        raise DataError(f"{folder} is not a folder (it should hold the four MNIST .gz files); "
+                        "give the folder that holds them")
     sums = folder / "SHA256SUMS" if (folder / "SHA256SUMS").exists() else ASSETS / "SHA256SUMS"
     expected = expected_checksums(sums.parent)
     return _load_cached(str(folder.resolve()), _gz_fingerprint(folder, expected), tuple(sorted(expected.items())))
+
+
+def _read_cache(path: Path) -> dict:
+    """The four decoded arrays from a cache file, verified against their stored SHA-256."""
+    arrays, meta = read_npz(path)
+    if meta.get("format") != CACHE_FORMAT or set(arrays) != set(FILES):
+        raise ValueError("not a decoded-MNIST cache file of this gdcore")
+    for key, (_, shape) in FILES.items():
+        if arrays[key].shape != shape or arrays[key].dtype != np.uint8:
+            raise ValueError(f"{key} has shape {arrays[key].shape} and dtype {arrays[key].dtype}")
+    return arrays
 
 
 @lru_cache(maxsize=4)
 def _load_cached(folder: str, fingerprint: str, expected_items: tuple) -> Mnist:
     expected = dict(expected_items)
     path = cache_dir() / f"mnist-{fingerprint}.npz"
-    arrays = None
-    if path.exists():
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                arrays = {k: z[k] for k in FILES}
-            if any(arrays[k].shape != shape for k, (_, shape) in FILES.items()):
-                arrays = None
-        except Exception:  # a damaged cache file is rebuilt from the shipped data
-            arrays = None
-    if arrays is None:
-        arrays = _decode(Path(folder), expected)
-        atomic_write(path, lambda f: np.savez(f, **arrays))
-    # A cache hit was written only after these very checksums were verified (they are in its key).
+
+    def decode() -> dict:
+        require_disk(path.parent, DECODED_BYTES, f"the decoded-MNIST cache file {path.name}")
+        return _decode(Path(folder), expected)
+
+    arrays, _ = load_or_make(path, _read_cache, decode, lambda arrays, p: write_npz(p, arrays, {"format": CACHE_FORMAT}),
+                             what="decoded-MNIST cache file", redo="decoding the .gz files again")
+    # A cache hit was written only after these very checksums were verified (they are in its key),
+    # and its arrays are byte for byte the ones written then (their SHA-256 is checked on load).
     checksums = {name: expected[name] for name, _ in FILES.values()}
     arrays = {k: (v.astype(np.int64) if k.endswith("labels") else v) for k, v in arrays.items()}
     for v in arrays.values():
