@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from .config import RunConfig
 from .errors import ConfigError
-from .runs import RunConfig
 
 PRESETS: dict[str, tuple[RunConfig, str]] = {
     # Measured on the full 10k test set (all 60k training images, 2 shared cores): seed 0 -> 96.29 %,

@@ -8,15 +8,17 @@
     run.gradient_steps, run.gradients  # full training-set gradients at a few snapshots
     run.network(i)                   # a float64 Network holding snapshot i (default: the last)
 
-Snapshots: step 0, log-spaced steps (dense early), every power of ten, and up to
-``epoch_snapshots`` evenly spaced epoch ends (always the last step), and every ``snapshot_every``
-steps if set. Full-batch gradients at
-step 0, at every power of ten and at the last step.
+Snapshots (``gdcore.config.snapshot_schedule``): step 0, log-spaced steps (dense early), every
+power of ten, and up to ``epoch_snapshots`` evenly spaced epoch ends (always the last step), and
+every ``snapshot_every`` steps if set. Full-batch gradients at step 0, at every power of ten and at
+the last step.
 
 The file is ``run-<key>.npz`` in the cache dir; ``key`` hashes everything that changes the
-numbers (config, data checksums, gdcore version). It is written atomically under a lock, so two
-renders racing on one run train it once; a file that fails to load or whose key disagrees is
-discarded with a one-line warning and trained again.
+numbers (the validated config, data checksums, gdcore version). It is written atomically under a
+lock, so two renders racing on one run train it once, and it holds the SHA-256 of its arrays: a
+file that fails to load, whose arrays differ from that hash or whose key disagrees is discarded
+with a one-line warning and trained again. A run that cannot fit in memory or on the cache's disk
+is refused (ConfigError, CacheError) before training.
 """
 from __future__ import annotations
 
@@ -31,90 +33,16 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .cache import atomic_write, cache_dir, file_lock
+from .cache import cache_dir, load_or_make, require_disk
+from .config import RunConfig, disk_bytes, require_memory, snapshot_schedule
 from .data import inputs, load_mnist, one_hot
-from .errors import ConfigError
-from .network import ACTIVATIONS, COSTS, INITS, Network, example_costs
-from .train import parse_schedule, steps_per_epoch, train
+from .network import Network, example_costs
+from .store import read_npz, write_npz
+from .train import divergence_message, train
 
-FORMAT = 1
-
-
-@dataclass(frozen=True)
-class RunConfig:
-    """Everything that determines a run's numbers. ``batch_size=None`` is full-batch descent."""
-
-    sizes: tuple = (784, 16, 16, 10)
-    activation: str = "sigmoid"
-    cost: str = "quadratic"
-    init: str = "fan_in"
-    seed: int = 0
-    eta: float = 1.5
-    batch_size: int | None = 10
-    momentum: float = 0.0
-    schedule: str = "constant"
-    weight_decay: float = 0.0
-    epochs: float | None = 30
-    steps: int | None = None
-    train_size: int | None = None  # the first N training images; None = all 60,000
-    shuffle_labels: bool = False   # the random-labels experiment: labels permuted with the seed
-    dtype: str = "float32"
-    log_snapshots: int = 60
-    epoch_snapshots: int = 100
-    snapshot_every: int | None = None  # also every N steps (dense paths for landscape pictures)
-
-    def validate(self, n_available: int = 60000) -> "RunConfig":
-        sizes = tuple(int(s) for s in self.sizes)
-        if len(sizes) < 2 or sizes[0] != 784 or sizes[-1] != 10:
-            raise ConfigError(f"sizes must start at 784 (pixels) and end at 10 (digits) for MNIST, got {list(sizes)}")
-        if min(sizes) < 1:
-            raise ConfigError(f"every layer needs at least one neuron, got {list(sizes)}")
-        for name, value, allowed in (("activation", self.activation, ACTIVATIONS), ("cost", self.cost, COSTS),
-                                     ("init", self.init, INITS), ("dtype", self.dtype, ("float32", "float64"))):
-            if value not in allowed:
-                raise ConfigError(f"unknown {name} {value!r}; choose from {', '.join(allowed)}")
-        if not self.eta > 0 or not np.isfinite(self.eta):
-            raise ConfigError(f"eta (learning rate) must be a positive number, got {self.eta}")
-        n = n_available if self.train_size is None else self.train_size
-        if not 1 <= n <= n_available:
-            raise ConfigError(f"train size must be between 1 and {n_available}, got {self.train_size}")
-        if self.batch_size is not None and not 1 <= self.batch_size <= n:
-            raise ConfigError(f"batch size must be between 1 and the number of training examples ({n}), got {self.batch_size}")
-        if not 0 <= self.momentum < 1:
-            raise ConfigError(f"momentum must be in [0, 1), got {self.momentum}")
-        if self.snapshot_every is not None and self.snapshot_every < 1:
-            raise ConfigError(f"snapshot_every must be a positive number of steps, got {self.snapshot_every}")
-        if self.weight_decay < 0:
-            raise ConfigError(f"weight decay must be zero or more, got {self.weight_decay}")
-        if not isinstance(self.seed, (int, np.integer)) or isinstance(self.seed, bool) or self.seed < 0:
-            raise ConfigError(f"seed must be a non-negative integer, got {self.seed}")
-        if self.epochs is not None and not np.isfinite(self.epochs):
-            raise ConfigError(f"epochs must be a finite number, got {self.epochs}")
-        if (self.epochs is None) == (self.steps is None):
-            raise ConfigError("give exactly one of epochs and steps")
-        if (self.epochs is not None and self.epochs < 0) or (self.steps is not None and self.steps < 0):
-            raise ConfigError(f"epochs and steps must be zero or more, got epochs={self.epochs}, steps={self.steps}")
-        parse_schedule(self.schedule)
-        return dataclasses.replace(self, sizes=sizes)
-
-    def to_dict(self) -> dict:
-        d = dataclasses.asdict(self)
-        d["sizes"] = list(self.sizes)
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "RunConfig":
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(d) - known
-        if unknown:
-            raise ConfigError(f"unknown config keys: {', '.join(sorted(unknown))}")
-        return cls(**{**d, "sizes": tuple(d.get("sizes", cls.sizes))})
-
-    @property
-    def total_steps(self) -> int:
-        if self.steps is not None:
-            return self.steps
-        return int(round(self.epochs * steps_per_epoch(self.train_size or 60000, self.batch_size)))
+FORMAT = 2  # 2: arrays carry their SHA-256; configs in one spelling
+__all__ = ["RunConfig", "Run", "snapshot_schedule", "training_labels", "record", "save", "load", "get", "run_key",
+           "run_path"]
 
 
 @dataclass
@@ -159,27 +87,10 @@ class Run:
 
 
 def run_key(config: RunConfig, data_fingerprint: str) -> str:
+    """The cache key of a *validated* config (``validate`` puts every value in one spelling)."""
     blob = json.dumps({"config": config.to_dict(), "data": data_fingerprint, "gdcore": __version__,
                        "format": FORMAT}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
-
-
-def snapshot_schedule(config: RunConfig) -> tuple[np.ndarray, np.ndarray]:
-    """(snapshot steps, gradient steps): sorted int arrays, both include 0 and the last step."""
-    total = config.total_steps
-    per_epoch = steps_per_epoch(config.train_size or 60000, config.batch_size)
-    steps = {0, total}
-    if total > 0:
-        steps.update(np.unique(np.round(np.logspace(0, np.log10(total), config.log_snapshots))).astype(int))
-        n_epochs = total // per_epoch
-        if n_epochs:
-            epochs = np.unique(np.round(np.linspace(1, n_epochs, min(n_epochs, config.epoch_snapshots))))
-            steps.update((epochs * per_epoch).astype(int))
-    if config.snapshot_every:
-        steps.update(range(0, total + 1, config.snapshot_every))
-    powers = {10 ** k for k in range(0, 12) if 10 ** k <= total}
-    steps.update(powers)
-    return np.array(sorted(steps)), np.array(sorted(powers | {0, total}))
 
 
 def training_labels(config: RunConfig, data) -> np.ndarray:
@@ -204,6 +115,7 @@ def record(config: RunConfig, data=None, progress: bool = True) -> Run:
     """Train ``config`` from scratch and record it (no cache involved)."""
     data = data if data is not None else load_mnist()
     config = config.validate(len(data.train_labels))
+    require_memory(config)
     X, Y, labels, X_test, test_labels = _data_arrays(config, data)
     snap_steps, grad_steps = snapshot_schedule(config)
     snap_set, grad_set = set(snap_steps.tolist()), set(grad_steps.tolist())
@@ -243,8 +155,9 @@ def record(config: RunConfig, data=None, progress: bool = True) -> Run:
     seconds = time.perf_counter() - started
     if divergence is not None:
         step_cost = step_cost[:divergence.step]
-        print(f"warning: training diverged at step {divergence.step} (last finite cost "
-              f"{divergence.last_finite_cost}); eta={config.eta} is too large", file=sys.stderr)
+        print("warning: " + divergence_message(divergence, eta=config.eta, schedule=config.schedule,
+                                               momentum=config.momentum, weight_decay=config.weight_decay),
+              file=sys.stderr)
     dtype = np.dtype(config.dtype)
     arrays = {
         "steps": np.array(rec["steps"], np.int64), "epochs": np.array(rec["epochs"], np.float64),
@@ -264,28 +177,31 @@ def record(config: RunConfig, data=None, progress: bool = True) -> Run:
 
 
 def _progress(total, config):
+    """(progress bar, task) on stderr, or None when stderr is not a terminal (there it would only
+    leave a blank line behind)."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return None
     prog = Progress(TextColumn("training {task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
-                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+                    TimeRemainingColumn(), console=console, transient=True)
     task = prog.add_task("-".join(map(str, config.sizes)), total=total)
     prog.start()
     return prog, task
 
 
 def save(run: Run, path: Path) -> None:
-    """Write ``run`` to ``path`` (.npz with a JSON 'meta' string), atomically."""
-    arrays = dict(run.arrays, meta=np.array(json.dumps(run.meta, sort_keys=True)))
-    atomic_write(Path(path), lambda f: np.savez(f, **arrays))
+    """Write ``run`` to ``path`` (.npz with a JSON 'meta' string holding the arrays' SHA-256), atomically."""
+    write_npz(Path(path), run.arrays, run.meta)
 
 
 def load(path: Path, key: str | None = None) -> Run:
-    """Read a run file (never unpickles). Raises on any damage (ValueError, OSError, KeyError...)
-    and, when ``key`` is given, if the file holds a different run."""
-    with np.load(path, allow_pickle=False) as z:
-        arrays = {k: z[k] for k in z.files}
-    meta = json.loads(str(arrays.pop("meta")))
+    """Read a run file (never unpickles). Raises ValueError (or KeyError, OSError...) on any damage:
+    arrays that differ from their stored SHA-256, metadata that does not match its key, and, when
+    ``key`` is given, a file that holds a different run."""
+    arrays, meta = read_npz(path)
     config = RunConfig.from_dict(meta["config"])
     if meta.get("format") != FORMAT or run_key(config, meta["data"]["fingerprint"]) != meta["key"]:
         raise ValueError("run file metadata does not match its key")
@@ -312,22 +228,26 @@ def run_path(config: RunConfig, data=None) -> Path:
     return cache_dir() / f"run-{run_key(config.validate(len(data.train_labels)), data.fingerprint)}.npz"
 
 
-def get(preset_or_config, progress: bool = True, data=None) -> Run:
-    """The run for a preset name or RunConfig: loaded from the cache, or trained once and saved."""
+def get(preset_or_config, progress: bool = True, data=None, retrain: bool = False) -> Run:
+    """The run for a preset name or RunConfig: loaded from the cache, or trained once and saved.
+
+    ``retrain``: train again even if it is cached; the old file is replaced only once the new one
+    is written. Raises ConfigError for a config that cannot be trained (before any training, also
+    when it would need more memory than there is) and CacheError when the cache cannot hold it (a
+    folder where the run file should be, not enough free disk for it, no space left while saving).
+    """
     config = resolve(preset_or_config)
     data = data if data is not None else load_mnist()
     config = config.validate(len(data.train_labels))
     key = run_key(config, data.fingerprint)
     path = cache_dir() / f"run-{key}.npz"
-    with file_lock(path.with_suffix(".lock")):
-        if path.exists():
-            try:
-                return load(path, key)
-            except Exception as exc:  # damaged or foreign: discard and retrain
-                print(f"warning: discarding unreadable run file {path} ({type(exc).__name__}: {exc}); retraining",
-                      file=sys.stderr)
-                path.unlink(missing_ok=True)
-        run = record(config, data, progress=progress)
-        save(run, path)
-        run.path = path
-        return run
+
+    def train_and_check() -> Run:  # refuse what cannot fit before training, not after
+        require_memory(config)
+        require_disk(path.parent, disk_bytes(config), f"the run file {path.name}")
+        return record(config, data, progress=progress)
+
+    run, _ = load_or_make(path, lambda p: load(p, key), train_and_check, save, what="run file", redo="retraining",
+                          reuse=not retrain)
+    run.path = path
+    return run

@@ -8,7 +8,8 @@ Each step: take a mini-batch, compute the gradient of its cost by backprop, and 
 (momentum 0 is plain gradient descent: theta <- theta - eta * gradient). ``batch_size=None`` (or
 >= n) is full-batch gradient descent: every step sees all n examples, so a step is an epoch.
 The learning rate eta_t follows ``schedule``: "constant", "cosine" (eta -> 0 along a half cosine
-over the whole run) or "step:E:F" (multiply by F every E epochs).
+over the whole run) or "step:E:F" (multiply by F every E epochs; E at least one step, F in (0, 1]).
+Every setting is checked first (``check_settings``): a ConfigError names the bad one.
 
 If a step's cost is not finite, training stops and ``train`` returns a Divergence(step,
 last_finite_cost) instead of raising; otherwise it returns None.
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from .checks import generator, number, optional, same_rows, whole
 from .errors import ConfigError
 
 
@@ -32,25 +34,81 @@ class Divergence:
     last_finite_cost: float | None
 
 
-def parse_schedule(schedule: str):
+def schedule_parts(schedule: str, per_epoch: int | None = None) -> tuple:
+    """('constant',) | ('cosine',) | ('step', E, F), checked: E (epochs between decays) a finite
+    number > 0, at least one step (1 / per_epoch epochs) when ``per_epoch`` is known; F in (0, 1]."""
+    usage = "use 'constant', 'cosine' or 'step:EPOCHS:FACTOR' (e.g. step:10:0.5)"
+    if schedule in ("constant", "cosine"):
+        return (schedule,)
+    parts = schedule.split(":") if isinstance(schedule, str) else []
+    if len(parts) != 3 or parts[0] != "step":
+        raise ConfigError(f"unknown schedule {schedule!r}; {usage}")
+    try:
+        every, factor = float(parts[1]), float(parts[2])
+    except ValueError:
+        raise ConfigError(f"schedule {schedule!r}: EPOCHS and FACTOR must be numbers; {usage}") from None
+    if per_epoch:  # a decay more often than once a step means nothing (and 5e-324 overflows)
+        number(every, f"schedule {schedule!r}: EPOCHS (epochs between decays, at least one step = 1/{per_epoch} "
+                      "epoch here)", low=1 / per_epoch)
+    else:
+        number(every, f"schedule {schedule!r}: EPOCHS (epochs between decays)", low=0, low_open=True)
+    number(factor, f"schedule {schedule!r}: FACTOR (a decay multiplies eta by it)", 0, 1, low_open=True)
+    return ("step", every, factor)
+
+
+def canonical_schedule(schedule: str) -> str:
+    """The one spelling of a schedule: 'step:2.0:0.50' -> 'step:2:0.5' (same numbers, same cache key)."""
+    parts = schedule_parts(schedule)
+    if len(parts) == 1:
+        return parts[0]
+    return f"step:{repr(parts[1]).removesuffix('.0')}:{repr(parts[2]).removesuffix('.0')}"   # repr: lossless
+
+
+def parse_schedule(schedule: str, per_epoch: int | None = None):
     """'constant' | 'cosine' | 'step:E:F' -> function (epoch float, total epochs) -> eta multiplier."""
-    if schedule == "constant":
+    parts = schedule_parts(schedule, per_epoch)
+    if parts[0] == "constant":
         return lambda epoch, total: 1.0
-    if schedule == "cosine":
+    if parts[0] == "cosine":
         return lambda epoch, total: 0.5 * (1 + math.cos(math.pi * min(epoch / total, 1.0)))
-    parts = schedule.split(":")
-    if len(parts) == 3 and parts[0] == "step":
-        try:
-            every, factor = float(parts[1]), float(parts[2])
-        except ValueError:
-            every = factor = -1.0
-        if every > 0 and factor > 0:
-            return lambda epoch, total: factor ** math.floor(epoch / every + 1e-9)
-    raise ConfigError(f"unknown schedule {schedule!r}; use 'constant', 'cosine' or 'step:EPOCHS:FACTOR'")
+    _, every, factor = parts
+    return lambda epoch, total: factor ** math.floor(epoch / every + 1e-9)
 
 
 def steps_per_epoch(n: int, batch_size: int | None) -> int:
     return 1 if batch_size is None or batch_size >= n else math.ceil(n / batch_size)
+
+
+def check_settings(n: int, *, eta, batch_size, epochs, steps, momentum, weight_decay, schedule) -> dict:
+    """The training settings for n examples, checked (a ConfigError naming the first bad one) and in
+    one spelling: floats as float, counts as int, the schedule canonical, plus "total_steps"."""
+    eta = number(eta, "eta (learning rate)", low=0, low_open=True)
+    batch_size = optional(whole, batch_size, "batch size", 1, n)
+    momentum = number(momentum, "momentum", 0, 1, high_open=True)
+    weight_decay = number(weight_decay, "weight decay", low=0)
+    if (epochs is None) == (steps is None):
+        raise ConfigError("give exactly one of epochs and steps")
+    epochs = optional(number, epochs, "epochs", low=0)
+    steps = optional(whole, steps, "steps", low=0)
+    per_epoch = steps_per_epoch(n, batch_size)
+    if steps is None:
+        if not math.isfinite(epochs * per_epoch):
+            raise ConfigError(f"epochs={epochs:g} at {per_epoch:,} steps per epoch is no number of steps; "
+                              "give fewer epochs")
+        total = int(round(epochs * per_epoch))
+    else:
+        total = steps
+    schedule_parts(schedule, per_epoch)
+    return {"eta": eta, "batch_size": batch_size, "epochs": epochs, "steps": steps, "momentum": momentum,
+            "weight_decay": weight_decay, "schedule": canonical_schedule(schedule), "total_steps": total}
+
+
+def divergence_message(divergence: Divergence, *, eta, schedule, momentum, weight_decay) -> str:
+    """One line saying what diverged and with which settings, blaming none of them."""
+    last = "none" if divergence.last_finite_cost is None else f"{divergence.last_finite_cost:.4g}"
+    return (f"training diverged: the cost became non-finite at step {divergence.step} (last finite cost {last}) "
+            f"with eta={eta:g}, schedule={schedule}, momentum={momentum:g}, weight decay={weight_decay:g}; "
+            "the run stops there (a smaller eta, a decaying schedule or less weight decay may keep it finite)")
 
 
 def train(net, X, Y, *, eta, batch_size=None, epochs=None, steps=None, momentum=0.0,
@@ -61,24 +119,16 @@ def train(net, X, Y, *, eta, batch_size=None, epochs=None, steps=None, momentum=
     called before the first step (step 0, cost None) and after every step (step >= 1, ``epoch`` as
     a float, ``cost`` the mini-batch cost before that step's update).
     """
-    n = len(X)
-    if eta <= 0 or not math.isfinite(eta):
-        raise ConfigError(f"eta must be a positive number, got {eta}")
-    if batch_size is not None and not 1 <= batch_size <= n:
-        raise ConfigError(f"batch size must be between 1 and the number of examples ({n}), got {batch_size}")
-    if not 0 <= momentum < 1:
-        raise ConfigError(f"momentum must be in [0, 1), got {momentum}")
+    n = same_rows(X, Y)
+    settings = check_settings(n, eta=eta, batch_size=batch_size, epochs=epochs, steps=steps, momentum=momentum,
+                              weight_decay=weight_decay, schedule=schedule)
+    eta, batch_size, momentum = settings["eta"], settings["batch_size"], settings["momentum"]
+    weight_decay, steps = settings["weight_decay"], settings["total_steps"]
     per_epoch = steps_per_epoch(n, batch_size)
-    if steps is None:
-        if epochs is None or epochs < 0:
-            raise ConfigError(f"epochs must be zero or more, got {epochs}")
-        steps = int(round(epochs * per_epoch))
-    if steps < 0:
-        raise ConfigError(f"steps must be zero or more, got {steps}")
     total_epochs = max(steps / per_epoch, 1e-12)
-    multiplier = parse_schedule(schedule)
-    rng = np.random.default_rng(seed)
-    X, Y = np.asarray(X, net.dtype), np.asarray(Y, net.dtype)
+    multiplier = parse_schedule(schedule, per_epoch)
+    rng = generator(seed)
+    X, Y = net._inputs(X), net._targets(Y, n)
     theta = net._theta
     grad = np.empty_like(theta)
     velocity = np.zeros_like(theta) if momentum else None
