@@ -5,16 +5,9 @@
     grid.costs                                         # (len(alphas), len(betas)) C(origin + a d1 + b d2)
     path = path_on_plane(net, X, Y, run.params, plane) # where the recorded path sits on that slice
 
-A *plane* is an origin theta0 (P,) and two directions d1, d2 (P,), flat vectors in ``net.params``
-order (layer by layer, W_l row-major, then b_l). Its point (a, b) is theta0 + a d1 + b d2. The
-directions on offer:
-    gradient_direction   -grad C / |grad C|: straight downhill from theta0 (unit length)
-    random_direction     Li et al. 2018 "filter-wise" normalised Gaussian: each row of each W_l
-                         (one neuron's incoming weights) scaled to the norm of that row of the
-                         trained W_l; bias entries 0. Not unit length: a = 1 moves every neuron
-                         by as much as its own weights.
-    pca_directions       the top two principal directions of recorded paths, relative to a centre
-    plane_through        start, full-batch end, SGD end: Gram-Schmidt, origin at the first point
+A plane is an origin theta0 (P,) and two directions d1, d2 (P,); its point (a, b) is
+theta0 + a d1 + b d2. Planes and the directions that make them live in ``gdcore.planes``; their
+names are importable from here too.
 
 The cost on the plane is the real cost (``net.cost``) over a fixed evaluation set X (n, 784),
 Y (n, 10): the full-batch cost of that set. ``cost_grid`` is fast because the first layer is
@@ -24,12 +17,12 @@ linear in (a, b):
 The three (n, 16) brackets are computed once; each grid point then costs only the small later
 layers. ``cost_grid_naive`` builds the network at every point and calls ``net.cost``; the two
 agree to rounding (float64). Grids are cached like runs: ``landscape-<key>.npz`` in the cache dir.
+Grid coordinates must be finite and within +-MAX_SPAN (1e6), planes finite (ConfigError).
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,139 +31,16 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from . import __version__
-from .cache import atomic_write, cache_dir, file_lock
+from .cache import cache_dir, load_or_make
 from .errors import ConfigError
 from .network import Network, example_costs, softmax
+from .planes import (Plane, gradient_direction, gradient_plane, gram_schmidt, pca_directions, pca_plane,  # noqa: F401
+                     plane_through, project, random_direction, random_plane, unit)
+from .store import read_npz, write_npz
 
-FORMAT = 1
+FORMAT = 2  # 2: arrays carry their SHA-256
 PLANES = ("pca", "random", "gradient")
-
-
-@dataclass(frozen=True)
-class Plane:
-    """origin (P,) and directions (2, P): the point (a, b) is origin + a d1 + b d2.
-
-    ``kind`` says how it was made ("pca", "random", "gradient", "three-points");
-    ``explained`` (2,) is the share of the paths' spread each PCA direction captures (else None).
-    """
-
-    origin: np.ndarray
-    directions: np.ndarray
-    kind: str
-    explained: np.ndarray | None = None
-
-    def point(self, a: float, b: float) -> np.ndarray:
-        """(P,) the parameter vector at plane coordinates (a, b)."""
-        return self.origin + a * self.directions[0] + b * self.directions[1]
-
-
-# --- directions through parameter space ----------------------------------------------------------
-def unit(v: np.ndarray) -> np.ndarray:
-    """v / |v| (float64); a ConfigError for the zero vector, which has no direction."""
-    v = np.asarray(v, np.float64)
-    norm = float(np.linalg.norm(v))
-    if not norm > 0 or not np.isfinite(norm):
-        raise ConfigError("cannot normalise a zero (or non-finite) vector to a direction")
-    return v / norm
-
-
-def gradient_direction(gradient: np.ndarray) -> np.ndarray:
-    """(P,) unit vector pointing downhill: -gradient / |gradient|."""
-    return -unit(gradient)
-
-
-def random_direction(sizes, theta: np.ndarray, seed=0) -> np.ndarray:
-    """(P,) a seeded Gaussian direction, normalised neuron by neuron (Li et al. 2018, "filter-wise").
-
-    For every layer, row j of the direction's W_l block (neuron j's incoming weights) is scaled to
-    |row j of theta's W_l|; the bias entries are 0. ``sizes`` e.g. [784, 16, 16, 10]; ``theta``
-    (P,) the trained parameters; ``seed`` anything ``np.random.default_rng`` takes.
-    """
-    theta = np.asarray(theta, np.float64)
-    shape_of = Network(sizes, seed=0)
-    d = np.random.default_rng(seed).standard_normal(shape_of.num_params)
-    d_weights, d_biases = shape_of._views(d)
-    t_weights, _ = shape_of._views(theta)
-    for D, W in zip(d_weights, t_weights):
-        D *= np.linalg.norm(W, axis=1, keepdims=True) / np.linalg.norm(D, axis=1, keepdims=True)
-    for db in d_biases:
-        db[...] = 0.0
-    return d
-
-
-def _paths(trajectories) -> list[np.ndarray]:
-    """One path (k, P) (an array or a list of (P,) vectors), or a list of paths -> a list of
-    float64 (k_i, P) arrays."""
-    if np.ndim(trajectories[0]) == 1:
-        return [np.asarray(trajectories, np.float64).reshape(len(trajectories), -1)]
-    return [np.asarray(t, np.float64) for t in trajectories]
-
-
-def pca_directions(trajectories, centre: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The two directions that best explain where recorded paths went, seen from ``centre``.
-
-    ``trajectories``: one (k, P) array of parameter vectors, or a list of them (stacked).
-    ``centre`` (P,): default the last point of the first trajectory (the trained parameters).
-    Principal directions of the displacements theta_t - centre (not re-centred on their mean, so
-    the plane passes through ``centre``, where the landscape is drawn); every snapshot weighs the
-    same, so a schedule dense early gives the early path more weight.
-    Returns (directions (2, P) orthonormal, explained (2,)): the share of sum_t |theta_t - centre|^2
-    that each direction captures. Signs: the first path's first point has coordinates >= 0.
-    """
-    paths = _paths(trajectories)
-    centre = paths[0][-1] if centre is None else np.asarray(centre, np.float64)
-    M = np.concatenate(paths) - centre                       # (k_total, P), k_total << P
-    # The (k, k) Gram matrix has the same top eigenvectors as M's SVD and is ~100x faster here.
-    variances, u = np.linalg.eigh(M @ M.T)                   # ascending
-    total = float(variances.sum())
-    if len(variances) < 2 or not variances[-2] > 1e-12 * total:
-        raise ConfigError("the paths span fewer than two directions around the centre; PCA needs more points")
-    directions = gram_schmidt(M.T @ u[:, -1], M.T @ u[:, -2])
-    start = (paths[0][0] - centre) @ directions.T
-    directions[start < 0] *= -1
-    return directions, variances[[-1, -2]] / total
-
-
-def gram_schmidt(u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """(2, P) orthonormal basis of span(u, v): u / |u|, then v without its u part, normalised."""
-    e1 = unit(u)
-    v = np.asarray(v, np.float64)
-    return np.stack([e1, unit(v - (v @ e1) * e1)])
-
-
-# --- planes --------------------------------------------------------------------------------------
-def plane_through(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> Plane:
-    """The plane through three points (P,) each, e.g. start, full-batch end, SGD end.
-
-    Origin ``a``; d1 = (b - a) / |b - a|; d2 = the part of c - a orthogonal to d1, unit length.
-    So a sits at (0, 0), b at (|b - a|, 0) and c at ((c - a).d1, > 0).
-    """
-    a = np.asarray(a, np.float64)
-    return Plane(a, gram_schmidt(np.asarray(b, np.float64) - a, np.asarray(c, np.float64) - a), "three-points")
-
-
-def pca_plane(trajectories, centre: np.ndarray | None = None) -> Plane:
-    """The PCA plane (see ``pca_directions``) through ``centre`` (default: the first path's end)."""
-    directions, explained = pca_directions(trajectories, centre)
-    origin = _paths(trajectories)[0][-1] if centre is None else np.asarray(centre, np.float64)
-    return Plane(origin, directions, "pca", explained)
-
-
-def random_plane(sizes, theta: np.ndarray, seed=0) -> Plane:
-    """Two filter-normalised random directions (seeds [seed, 0] and [seed, 1]) through ``theta``.
-
-    Not orthogonalised (in 13,002-D they are nearly orthogonal anyway), as in Li et al. 2018.
-    """
-    theta = np.asarray(theta, np.float64)
-    return Plane(theta, np.stack([random_direction(sizes, theta, [seed, i]) for i in (0, 1)]), "random")
-
-
-def gradient_plane(sizes, theta: np.ndarray, gradient: np.ndarray, seed=0) -> Plane:
-    """Through ``theta``: d1 = downhill (-gradient, unit), d2 = a filter-normalised random direction
-    (seed [seed, 1]) made orthogonal to d1, unit length."""
-    theta = np.asarray(theta, np.float64)
-    return Plane(theta, gram_schmidt(gradient_direction(gradient), random_direction(sizes, theta, [seed, 1])),
-                 "gradient")
+MAX_SPAN = 1e6  # grid half-widths beyond this only measure float overflow, not the cost
 
 
 # --- the true cost on a grid ---------------------------------------------------------------------
@@ -202,6 +72,18 @@ def _check_plane(net, plane: Plane):
     if plane.origin.shape != (net.num_params,) or plane.directions.shape != (2, net.num_params):
         raise ConfigError(f"plane must have origin ({net.num_params},) and directions (2, {net.num_params}), "
                           f"got {plane.origin.shape} and {plane.directions.shape}")
+    if not (np.all(np.isfinite(plane.origin)) and np.all(np.isfinite(plane.directions))):
+        raise ConfigError("the plane has non-finite entries (made from a run that diverged?): a landscape "
+                          "needs finite parameters")
+
+
+def _ticks(values, name: str) -> np.ndarray:
+    """Grid coordinates as a flat float64 array, each finite and within +-MAX_SPAN."""
+    values = np.asarray(values, np.float64).ravel()
+    if not len(values) or not np.all(np.abs(values) <= MAX_SPAN):
+        raise ConfigError(f"{name} must be one or more finite numbers within +-{MAX_SPAN:g}, got "
+                          f"{values[~(np.abs(values) <= MAX_SPAN)][:3] if len(values) else 'none'}")
+    return values
 
 
 def cost_grid(net, X, Y, plane: Plane, alphas, betas, threads: int | None = 1) -> np.ndarray:
@@ -214,7 +96,7 @@ def cost_grid(net, X, Y, plane: Plane, alphas, betas, threads: int | None = 1) -
     """
     X, Y = _as_float64(net, X, Y)
     _check_plane(net, plane)
-    alphas, betas = np.asarray(alphas, np.float64).ravel(), np.asarray(betas, np.float64).ravel()
+    alphas, betas = _ticks(alphas, "alphas"), _ticks(betas, "betas")
     (W, b), (D, db), (E, eb) = (net._views(np.asarray(v, np.float64))
                                 for v in (plane.origin, *plane.directions))
     L, n = len(W), len(X)
@@ -249,7 +131,7 @@ def cost_grid_naive(net, X, Y, plane: Plane, alphas, betas, threads: int | None 
     X, Y = _as_float64(net, X, Y)
     _check_plane(net, plane)
     probe = Network(net.sizes, net.activation, net.cost_name, seed=0)
-    alphas, betas = np.asarray(alphas, np.float64).ravel(), np.asarray(betas, np.float64).ravel()
+    alphas, betas = _ticks(alphas, "alphas"), _ticks(betas, "betas")
     costs = np.empty((len(alphas), len(betas)))
     with threadpool_limits(limits=threads, user_api="blas"):
         for i, a in enumerate(alphas):
@@ -301,21 +183,19 @@ def grid_path(key: str) -> Path:
 
 
 def save_grid(grid: Grid, path: Path) -> None:
-    """Write ``grid`` to ``path`` (.npz, JSON 'meta' string inside), atomically."""
+    """Write ``grid`` to ``path`` (.npz, JSON 'meta' string with the arrays' SHA-256 inside), atomically."""
     meta = {"key": grid.key, "format": FORMAT, "gdcore": __version__, "kind": grid.plane.kind,
             "seconds": grid.seconds, "spec": grid.spec}
     explained = np.array([]) if grid.plane.explained is None else np.asarray(grid.plane.explained)
-    arrays = {"alphas": grid.alphas, "betas": grid.betas, "costs": grid.costs, "origin": grid.plane.origin,
-              "directions": grid.plane.directions, "explained": explained,
-              "meta": np.array(json.dumps(meta, sort_keys=True))}
-    atomic_write(Path(path), lambda f: np.savez(f, **arrays))
+    write_npz(Path(path), {"alphas": grid.alphas, "betas": grid.betas, "costs": grid.costs,
+                           "origin": grid.plane.origin, "directions": grid.plane.directions,
+                           "explained": explained}, meta)
 
 
 def load_grid(path: Path, key: str | None = None) -> Grid:
-    """Read a grid file (never unpickles). Raises on damage, or if it holds another grid than ``key``."""
-    with np.load(path, allow_pickle=False) as z:
-        arrays = {k: z[k] for k in z.files}
-    meta = json.loads(str(arrays.pop("meta")))
+    """Read a grid file (never unpickles). Raises on damage (arrays that differ from their stored
+    SHA-256, inconsistent shapes), or if it holds another grid than ``key``."""
+    arrays, meta = read_npz(path)
     if meta.get("format") != FORMAT or (key is not None and meta.get("key") != key):
         raise ValueError(f"landscape file holds {meta.get('key')}, not {key}")
     alphas, betas, costs = arrays["alphas"], arrays["betas"], arrays["costs"]
@@ -334,39 +214,21 @@ def cached_cost_grid(net, X, Y, plane: Plane, alphas, betas, spec: dict | None =
     the key itself hashes the actual arrays (``grid_key``). A damaged file is recomputed with a
     one-line warning on stderr."""
     X, Y = _as_float64(net, X, Y)
-    alphas, betas = np.asarray(alphas, np.float64).ravel(), np.asarray(betas, np.float64).ravel()
+    alphas, betas = _ticks(alphas, "alphas"), _ticks(betas, "betas")
     key = grid_key(net, X, Y, plane, alphas, betas)
-    path = grid_path(key)
-    with file_lock(path.with_suffix(".lock")):
-        if path.exists():
-            try:
-                return load_grid(path, key)
-            except Exception as exc:  # damaged or foreign: discard and recompute
-                print(f"warning: discarding unreadable landscape file {path} ({type(exc).__name__}: {exc}); "
-                      "recomputing", file=sys.stderr)
-                path.unlink(missing_ok=True)
+
+    def compute() -> Grid:
         started = time.perf_counter()
         costs = cost_grid(net, X, Y, plane, alphas, betas, threads)
-        grid = Grid(alphas, betas, costs, plane, key, round(time.perf_counter() - started, 4), dict(spec or {}))
-        save_grid(grid, path)
-        grid.path = path
-        return grid
+        return Grid(alphas, betas, costs, plane, key, round(time.perf_counter() - started, 4), dict(spec or {}))
+
+    grid, _ = load_or_make(grid_path(key), lambda p: load_grid(p, key), compute, save_grid,
+                           what="landscape file", redo="recomputing")
+    grid.path = grid_path(key)
+    return grid
 
 
 # --- recorded paths on a plane -------------------------------------------------------------------
-def project(params: np.ndarray, plane: Plane) -> tuple[np.ndarray, np.ndarray]:
-    """Where parameter vectors params (k, P) sit relative to ``plane``.
-
-    Returns (coords (k, 2), distance (k,)): the plane point origin + a d1 + b d2 nearest to each
-    theta_t (least squares, so d1, d2 need not be orthonormal) and |theta_t - that point|.
-    """
-    params = np.atleast_2d(np.asarray(params, np.float64))
-    D = plane.directions
-    offsets = params - plane.origin                           # (k, P)
-    coords = np.linalg.solve(D @ D.T, D @ offsets.T).T       # (k, 2)
-    return coords, np.linalg.norm(offsets - coords @ D, axis=1)
-
-
 def path_costs(net, X, Y, params: np.ndarray) -> np.ndarray:
     """(k,) the true cost over X, Y at each parameter vector of params (k, P)."""
     X, Y = _as_float64(net, X, Y)
@@ -400,7 +262,10 @@ def evaluation_set(config, n: int, data) -> tuple[np.ndarray, np.ndarray]:
 def plane_for_run(run, kind: str, X, Y, seed=0) -> Plane:
     """The ``kind`` plane ("pca", "random" or "gradient") through a run's last snapshot: PCA of the
     run's own recorded path; random directions seeded with ``seed``; or the downhill gradient
-    over X, Y with one random direction."""
+    over X, Y with one random direction. A ConfigError for a run whose snapshots are not finite."""
+    if not np.all(np.isfinite(run.params)):
+        raise ConfigError(f"the run's recorded parameters are not all finite (it diverged at step "
+                          f"{(run.divergence or {}).get('step')}): a landscape needs a run that stayed finite")
     net = run.network()
     theta = net.params
     if kind == "pca":
@@ -414,7 +279,16 @@ def plane_for_run(run, kind: str, X, Y, seed=0) -> Plane:
 
 def default_span(run, plane: Plane) -> float:
     """Half-width of the grid: 1 for a random plane (Li et al.'s units: a = 1 moves each neuron by
-    its own weights' norm); else 1.1 x the farthest snapshot's distance from the centre."""
+    its own weights' norm); else 1.1 x the farthest snapshot's distance from the centre. A
+    ConfigError when that distance is 0 (a run with one snapshot has no path to size the grid by)."""
     if plane.kind == "random":
         return 1.0
-    return 1.1 * float(np.linalg.norm(np.asarray(run.params, np.float64) - plane.origin, axis=1).max())
+    farthest = float(np.linalg.norm(np.asarray(run.params, np.float64) - plane.origin, axis=1).max())
+    fix = f"give the grid's half-width yourself (--span S, 0 < S <= {MAX_SPAN:g})"
+    if not farthest > 0:
+        raise ConfigError(f"all {len(run.params)} snapshot(s) of the run sit at the plane's centre (a run of "
+                          f"{int(run.steps[-1])} steps), so they cannot size the grid: {fix}")
+    if not 1.1 * farthest <= MAX_SPAN:
+        raise ConfigError(f"the run's snapshots lie up to {farthest:g} from the plane's centre, farther than a grid "
+                          f"can span: {fix}")
+    return 1.1 * farthest
