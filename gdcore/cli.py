@@ -10,7 +10,7 @@ import time
 
 from . import __version__, runs
 from .errors import ConfigError, GdcoreError
-from .landscape import PLANES
+from .landscape import MAX_SPAN, PLANES
 from .presets import PRESETS, describe, preset
 
 
@@ -21,10 +21,27 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _sizes(text: str) -> tuple:
+    """'784,30,10' or '784-30-10' -> (784, 30, 10); every layer a whole number >= 1, none left out."""
+    parts = text.split("," if "," in text or "-" not in text.strip().lstrip("-") else "-")
     try:
-        return tuple(int(s) for s in text.replace("-", ",").split(",") if s)
+        sizes = tuple(int(s) for s in parts)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"sizes must be integers like 784,16,16,10, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"sizes must be whole numbers like 784,16,16,10 (no empty or non-numeric "
+                                         f"layer), got {text!r}") from None
+    if min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"every layer needs at least one neuron, got {text!r}")
+    return sizes
+
+
+def _number(text: str) -> float:
+    """A finite float ('nan', 'inf' and '1e999' are not settings)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return value
 
 
 def _batch(text: str):
@@ -45,20 +62,20 @@ def build_parser() -> argparse.ArgumentParser:
     t = verbs.add_parser("train", help="train a preset (or load it from the cache) and report its accuracy",
                          description="Train a preset, or load its cached run; report accuracy and where the run file is.")
     t.add_argument("--preset", default="video", help=f"one of: {', '.join(PRESETS)} (default: video)")
-    t.add_argument("--epochs", type=float, help="number of epochs (overrides the preset)")
+    t.add_argument("--epochs", type=_number, help="number of epochs (overrides the preset)")
     t.add_argument("--steps", type=int, help="number of gradient steps instead of epochs")
     t.add_argument("--seed", type=int, help="seed for initialisation, shuffling and label noise")
-    t.add_argument("--eta", type=float, help="learning rate")
+    t.add_argument("--eta", type=_number, help="learning rate (a finite number > 0)")
     t.add_argument("--batch-size", type=_batch, default=argparse.SUPPRESS, help="mini-batch size, or 'full' for full-batch gradient descent")
-    t.add_argument("--momentum", type=float, help="heavy-ball momentum in [0, 1)")
-    t.add_argument("--weight-decay", type=float, help="L2 weight decay (added to the gradient as decay * theta)")
-    t.add_argument("--schedule", help="learning-rate schedule: constant, cosine or step:EPOCHS:FACTOR")
+    t.add_argument("--momentum", type=_number, help="heavy-ball momentum in [0, 1)")
+    t.add_argument("--weight-decay", type=_number, help="L2 weight decay >= 0 (added to the gradient as decay * theta)")
+    t.add_argument("--schedule", help="learning-rate schedule: constant, cosine or step:EPOCHS:FACTOR (eta times FACTOR, in (0, 1], every EPOCHS epochs, at least one step)")
     t.add_argument("--sizes", type=_sizes, help="layer sizes, e.g. 784,30,10")
     t.add_argument("--activation", help="hidden activation: sigmoid or relu")
     t.add_argument("--cost", help="quadratic or cross_entropy")
     t.add_argument("--init", help="normal (N(0,1)), fan_in (N(0,1/n_in)) or he (N(0,2/n_in))")
     t.add_argument("--train-size", type=int, help="train on the first N training images")
-    t.add_argument("--retrain", action="store_true", help="ignore a cached run and train again")
+    t.add_argument("--retrain", action="store_true", help="train again even if the run is cached (the cached file is replaced only once the new one is written)")
     t.add_argument("--json", action="store_true", help="print one JSON object on stdout")
 
     pr = verbs.add_parser("presets", help="list the named presets and their configs",
@@ -80,14 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
                          "random: two filter-normalised Gaussian directions (Li et al. 2018); "
                          "gradient: downhill gradient plus one random direction orthogonal to it")
     ls.add_argument("--grid", type=int, required=True, metavar="N", help="N: the grid has N x N points (2 to 1001)")
-    ls.add_argument("--span", type=float, metavar="S",
-                    help="the grid covers -S..S along both directions (default: 1 for random, else 1.1 x the "
+    ls.add_argument("--span", type=_number, metavar="S",
+                    help="the grid covers -S..S along both directions, 0 < S <= 1e6 (default: 1 for random, else 1.1 x the "
                          "farthest snapshot's distance from the centre)")
     ls.add_argument("--subset", type=int, metavar="N",
                     help="evaluate the cost on the run's first N training examples (default: 10000, or all if fewer)")
     ls.add_argument("--direction-seed", type=int, default=0, metavar="S",
                     help="seed of the random directions (default: 0)")
-    ls.add_argument("--epochs", type=float, metavar="E", help="train the preset for this many epochs instead")
+    ls.add_argument("--epochs", type=_number, metavar="E", help="train the preset for this many epochs instead")
     ls.add_argument("--train-size", type=int, metavar="N",
                     help="train the preset on its first N training images instead")
     ls.add_argument("--compare-naive", action="store_true",
@@ -112,10 +129,7 @@ def cmd_train(args) -> dict:
     if "epochs" in overrides and "steps" not in overrides:
         overrides["steps"] = None
     config = preset(args.preset, **overrides)
-    if args.retrain:
-        from .data import load_mnist
-        runs.run_path(config, load_mnist()).unlink(missing_ok=True)
-    run = runs.get(config, progress=not args.json or sys.stderr.isatty())
+    run = runs.get(config, progress=not args.json or sys.stderr.isatty(), retrain=args.retrain)
     result = {
         "preset": args.preset, "params": int(run.meta["num_params"]),
         "test_accuracy": float(run.test_accuracy[-1]), "train_accuracy": float(run.train_accuracy[-1]),
@@ -170,6 +184,17 @@ def _finite(x):
     return x if math.isfinite(x) else None
 
 
+def strict_json(value):
+    """``value`` with every non-finite float replaced by None, so ``json.dumps(allow_nan=False)`` works."""
+    if isinstance(value, float):
+        return _finite(value)
+    if isinstance(value, dict):
+        return {k: strict_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict_json(v) for v in value]
+    return value
+
+
 def _landscape_config(args):
     """(RunConfig, subset): the run and evaluation set ``landscape`` asks for, checked before any work."""
     overrides = {k: v for k, v in (("epochs", args.epochs), ("train_size", args.train_size)) if v is not None}
@@ -178,8 +203,9 @@ def _landscape_config(args):
     config = preset(args.preset, **overrides).validate()
     if not 2 <= args.grid <= 1001:
         raise ConfigError(f"grid must be between 2 and 1001 points per side, got {args.grid}")
-    if args.span is not None and not (args.span > 0 and math.isfinite(args.span)):
-        raise ConfigError(f"span must be a positive number, got {args.span}")
+    if args.span is not None and not 0 < args.span <= MAX_SPAN:
+        raise ConfigError(f"span must be a number in (0, {MAX_SPAN:g}] (the grid's half-width along each "
+                          f"direction), got {args.span:g}")
     if args.direction_seed < 0:
         raise ConfigError(f"direction seed must be a non-negative integer, got {args.direction_seed}")
     n_train = config.train_size or 60000
@@ -213,7 +239,7 @@ def cmd_landscape(args) -> dict:
         "preset": args.preset, "grid": args.grid, "span": span, "subset": subset, "seconds": round(seconds, 4),
         "compute_seconds": grid.seconds, "cached": grid.cached, "landscape_file": str(grid.path),
         "run_file": str(run.path),
-        "cost_min": _finite(np.nanmin(grid.costs)), "cost_max": _finite(np.nanmax(grid.costs)),
+        **_cost_range(grid.costs),
         "cost_centre": _finite(landscape.path_costs(net, X, Y, plane.origin)[0]),
         "plane": {"kind": plane.kind,
                   "centre": f"last snapshot (step {int(run.steps[-1])}, epoch {float(run.epochs[-1]):g})",
@@ -237,6 +263,16 @@ def cmd_landscape(args) -> dict:
     return result
 
 
+def _cost_range(costs) -> dict:
+    """min and max over the grid's finite costs (None if there are none), and how many are not finite."""
+    import numpy as np
+
+    finite = costs[np.isfinite(costs)]
+    return {"cost_min": float(finite.min()) if finite.size else None,
+            "cost_max": float(finite.max()) if finite.size else None,
+            "non_finite_points": int(costs.size - finite.size)}
+
+
 def _print_landscape(r: dict) -> None:
     number = lambda x: "n/a" if x is None else f"{x:.4g}"  # noqa: E731  (a diverged run has no finite cost)
     explained = r["plane"]["explained_variance"]
@@ -244,7 +280,8 @@ def _print_landscape(r: dict) -> None:
     print(f"{r['preset']}: {r['plane']['kind']} plane through the {r['plane']['centre']}{share}")
     print(f"  {r['grid']} x {r['grid']} grid over -{r['span']:.4g}..{r['span']:.4g}, cost on the first "
           f"{r['subset']:,} training examples: {number(r['cost_min'])} .. {number(r['cost_max'])} "
-          f"(centre {number(r['cost_centre'])})")
+          f"(centre {number(r['cost_centre'])})"
+          f"{'; %d points not finite' % r['non_finite_points'] if r['non_finite_points'] else ''}")
     loaded = f" (cached: loaded in {r['seconds']:.2f} s)" if r["cached"] else ""
     print(f"  computed in {r['compute_seconds']:.2f} s{loaded}")
     if "seconds_naive" in r:
@@ -263,12 +300,17 @@ def main(argv=None) -> int:
     except GdcoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except MemoryError as exc:  # the estimates refuse what cannot fit; this is the last resort
+        print(f"error: out of memory ({str(exc) or 'MemoryError'}): try smaller --sizes, fewer --steps or --epochs, "
+              "or a smaller --train-size", file=sys.stderr)
+        return 2
     except OSError as exc:
-        print(f"error: {exc.strerror or exc} ({exc.filename or ''})", file=sys.stderr)
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
     if args.json:
-        print(json.dumps(result))
+        print(json.dumps(strict_json(result), allow_nan=False))
     return 0
