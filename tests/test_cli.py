@@ -212,3 +212,14 @@ def test_unusable_cache_dir_is_one_line_error(case, verb, tmp_path):
                 p.chmod(stat.S_IRWXU)
     line = assert_one_line_error(proc)
     assert "GDCORE_CACHE" in line or str(bad) in line
+
+
+def test_cli_epochs_and_the_api_share_one_run(cache):
+    """--epochs 1 (a float on the command line) is the run preset('video', epochs=1) of the API."""
+    from gdcore import runs
+    from gdcore.presets import preset
+
+    proc = run_cli(["train", "--train-size", "300", "--epochs", "1", "--json"], cache)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["run_file"] == str(runs.run_path(preset("video", train_size=300, epochs=1)))
+

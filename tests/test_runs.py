@@ -363,3 +363,72 @@ def test_configs_that_cannot_train_fail_validation(overrides):
     config = dataclasses.replace(RunConfig(train_size=100, epochs=1), **overrides)
     with pytest.raises(ConfigError):
         runs.get(config, progress=False)
+
+
+@pytest.mark.parametrize("other", [
+    {"epochs": 2.0}, {"eta": 1.5}, {"seed": np.int64(0)}, {"train_size": 500.0}, {"batch_size": 10.0},
+    {"log_snapshots": 10.0},
+], ids=["epochs-float", "eta-int-like", "seed-numpy", "train-size-float", "batch-float", "snapshots-float"])
+def test_one_run_in_two_spellings_has_one_key(other):
+    """epochs=2 and epochs=2.0 (and the like) are the same numbers: one key, one run file, trained once."""
+    assert runs.run_path(dataclasses.replace(SMALL, **other)) == runs.run_path(SMALL)
+    assert runs.run_path(dataclasses.replace(SMALL, epochs=3)) != runs.run_path(SMALL)
+
+
+@pytest.mark.parametrize("a,b", [
+    ({"schedule": "step:2:0.5"}, {"schedule": "step:2.0:0.50"}),
+    ({"train_size": None}, {"train_size": 60000}),
+    ({"batch_size": None}, {"batch_size": 500}),       # a batch of the whole training set is full batch
+], ids=["schedule-spelling", "all-images", "full-batch"])
+def test_configs_that_train_the_same_numbers_share_a_key(a, b):
+    base = dataclasses.replace(SMALL, epochs=1)
+    assert runs.run_path(dataclasses.replace(base, **a)) == runs.run_path(dataclasses.replace(base, **b))
+
+
+def test_stale_temp_files_are_removed_when_the_cache_is_opened(isolated_cache):  # noqa: F811
+    now = time.time()
+    dead = isolated_cache / ".run-dead.npz.k2j3h4g5.tmp"       # its lock is free: the writer is gone
+    (isolated_cache / "run-dead.lock").touch()
+    busy = isolated_cache / ".run-busy.npz.zzzzzzzz.tmp"       # its lock is held: being written now
+    old = isolated_cache / ".other.npz.a1b2c3d4.tmp"           # no lock file, untouched for 10 minutes
+    young = isolated_cache / ".young.npz.a1b2c3d4.tmp"         # no lock file, just written
+    for p in (dead, busy, old, young):
+        p.write_bytes(b"half a file")
+    os.utime(old, (now - 600, now - 600))
+    keep = isolated_cache / "run-keep.npz"
+    keep.write_bytes(b"a whole file")
+    with cache.file_lock(isolated_cache / "run-busy.lock"):
+        cache._cleaned.discard(isolated_cache)
+        cache.cache_dir()
+    assert not dead.exists() and not old.exists()
+    assert busy.exists() and young.exists() and keep.exists()
+
+
+_KILLED_WRITER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from gdcore import cache
+    path = Path(sys.argv[1])
+    def write(f):
+        f.write(b"half a run file")
+        f.flush()
+        print("writing", flush=True)
+        time.sleep(60)
+    with cache.file_lock(path.with_suffix(".lock")):
+        cache.atomic_write(path, write)
+""")
+
+
+def test_temp_file_of_a_killed_save_is_cleaned_up(isolated_cache):  # noqa: F811
+    target = isolated_cache / "run-killed.npz"
+    proc = subprocess.Popen([sys.executable, "-c", _KILLED_WRITER, str(target)], cwd=ROOT, stdout=subprocess.PIPE,
+                            text=True, env=dict(os.environ, GDCORE_CACHE=str(isolated_cache)))
+    try:
+        assert proc.stdout.readline().strip() == "writing"
+    finally:
+        proc.kill()
+        proc.wait()
+    [tmp] = isolated_cache.glob(".run-killed.npz.*.tmp")
+    cache._cleaned.discard(isolated_cache)
+    cache.cache_dir()                       # the next process to open the cache
+    assert not tmp.exists() and not target.exists()
