@@ -36,7 +36,6 @@ from helpers import (assert_one_line_error, cache, copy_mnist, decoded_mnist, is
 
 S = ["--train-size", "300", "--epochs", "1"]   # a 0.3 s run
 SMALL = preset("video", train_size=300, epochs=1.0, steps=None)   # the run `train *S` trains
-TINY = RunConfig(train_size=100, epochs=1, log_snapshots=5, epoch_snapshots=2)
 
 
 @dataclass(frozen=True)
@@ -73,8 +72,7 @@ def _train(**kwargs):
 
 
 def _mnist_cache(cache):
-    [path] = cache.glob("mnist-*.npz")
-    return path
+    return next(cache.glob("mnist-*.npz"))
 
 
 def _replace(path, make):
@@ -110,8 +108,8 @@ def _mnist_loads_right(cache):
     assert np.bincount(data.test_labels).min() > 800
 
 
-def _run_file(cache, config=SMALL):
-    return runs.run_path(config)
+def _run_file(cache):
+    return runs.run_path(SMALL)
 
 
 def _edited_run(cache, monkeypatch):
@@ -145,17 +143,12 @@ def _mnist_dir_untouched(cache):
     assert not list(cache.glob(".*.tmp"))
 
 
-def _landscape_file(cache):
-    [path] = cache.glob("landscape-*.npz")
-    return path
-
-
 LANDSCAPE = ["landscape", *S, "--plane", "pca", "--grid", "3", "--subset", "50"]
 
 
 def _edited_landscape(cache, monkeypatch):
     assert cli.main(LANDSCAPE + ["--json"]) == 0
-    _edit_arrays_keep_meta(_landscape_file(cache), "costs")
+    _edit_arrays_keep_meta(next(cache.glob("landscape-*.npz")), "costs")
 
 
 def _disk_full(monkeypatch):
@@ -396,5 +389,4 @@ def test_bad_input_ends_in_one_clear_line(bad, cache, monkeypatch, capsys):  # n
 
 def test_every_error_is_documented():
     """The exceptions the table expects are gdcore's own (ValueError or OSError where they should be)."""
-    assert issubclass(ConfigError, ValueError) and issubclass(DataError, ValueError)
-    assert issubclass(CacheError, OSError)
+    assert issubclass(ConfigError, ValueError) and issubclass(DataError, ValueError) and issubclass(CacheError, OSError)
