@@ -10,7 +10,9 @@ Each scene is rendered in this process (manim's Cairo renderer, caching off, wri
 media dir); fps = frames in the written video / wall-clock seconds of ``scene.render()``, which
 includes loading the cached run. The 'squares' comparison renders the evolving-weights part twice,
 interleaved: with gdcore's one-ImageMobject-per-neuron WeightImage and with each image built from
-784 coloured Squares, as the 2017 original did.
+784 coloured Squares, as the 2017 original did. The 'cameras' comparison renders the same part with
+gdviz's StableCamera (scenes/camera.py: images composited only where they are) and with manim's own
+Camera (a frame-sized composite per image), interleaved.
 """
 from __future__ import annotations
 
@@ -23,9 +25,11 @@ from pathlib import Path
 
 import av
 import numpy as np
-from manim import Scene, Square, VGroup, tempconfig
+from manim import Square, VGroup, tempconfig
+from manim.camera.camera import Camera
 
 from scenes import visuals
+from scenes.camera import GdvizScene, StableCamera
 from scenes.catalog import find, parts
 from scenes.weights import EvolvingWeights, video_run
 
@@ -59,9 +63,11 @@ class SquaresWeights(EvolvingWeights):
     image_class = SquaresWeightImage
 
 
-def part_scene(part_class):
-    """A Scene class playing ``part_class`` on the 'video' run (for the squares comparison)."""
-    class PartScene(Scene):
+def part_scene(part_class, camera=StableCamera):
+    """A scene class playing ``part_class`` on the 'video' run with ``camera`` (for the comparisons)."""
+    class PartScene(GdvizScene):
+        CAMERA = camera
+
         def construct(self):
             part_class(video_run()).play(self)
     PartScene.__name__ = part_class.__name__ + "Scene"
@@ -91,12 +97,13 @@ def main(argv=None) -> int:
     p.add_argument("--parts", nargs="*", help="scene class names (default: all)")
     p.add_argument("--repeats", type=int, default=1, help="interleaved repeats of the squares comparison")
     p.add_argument("--no-squares", action="store_true", help="skip the WeightImage vs 784 squares comparison")
+    p.add_argument("--no-cameras", action="store_true", help="skip the StableCamera vs manim's Camera comparison")
     p.add_argument("--lecture", action="store_true", help="also render the whole lecture (scenes/descent.py)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     args = p.parse_args(argv)
     video_run()  # train or load once, outside every timing
 
-    results = {"parts": [], "squares": None, "lecture": None}
+    results = {"parts": [], "squares": None, "cameras": [], "lecture": None}
     for entry in parts():
         name = entry.scene
         if args.parts and name not in args.parts:
@@ -125,6 +132,20 @@ def main(argv=None) -> int:
         if not args.json:
             print(f"\nweight images at -q{q}: ImageMobject {image_fps:.1f} fps vs 784 squares {squares_fps:.1f} fps "
                   f"-> {image_fps / squares_fps:.1f}x (target >= 5x)")
+
+    if not args.no_cameras:
+        times = {"stable": [], "manim": []}
+        for q in args.quality:
+            for _ in range(args.repeats):
+                times["stable"].append(render(part_scene(EvolvingWeights), q)["fps"])
+                times["manim"].append(render(part_scene(EvolvingWeights, Camera), q)["fps"])
+            stable = statistics.median(times["stable"][-args.repeats:])
+            manim_fps = statistics.median(times["manim"][-args.repeats:])
+            results["cameras"].append({"quality": q, "stable_fps": stable, "manim_fps": manim_fps,
+                                                      "ratio": stable / manim_fps})
+            if not args.json:
+                print(f"weight images at -q{q}: StableCamera {stable:.1f} fps vs manim's Camera {manim_fps:.1f} fps "
+                      f"-> {stable / manim_fps:.2f}x")
 
     if args.lecture:
         lecture = find("GradientDescentLecture").load()

@@ -7,8 +7,10 @@ from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Group, Rectangle, Sce
                    VGroup)
 
 from gdcore import analysis, inputs, load_mnist
+from scenes import settings
+from scenes.camera import GdvizScene
 from scenes.visuals import (ACCURACY, COST, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, DigitImage, OutputBars,
-                            Readout, caption, digit_rgba, noise_seed, step_through, text, title)
+                            Readout, caption, digit_rgba, step_through, text, title)
 from scenes.weights import video_run
 
 
@@ -101,7 +103,7 @@ class ConfidentNonsense:
         heading = title("Feed it pure noise")
         image = DigitImage((x * 255).round().astype(np.uint8), height=3.0).shift(LEFT * 3.3 + DOWN * 0.3)
         label = text(f"random pixels (seed {self.seed})", TINY_SIZE, MUTED).next_to(image, DOWN, buff=0.15)
-        bars = OutputBars(outputs, width=2.6).shift(RIGHT * 2.6 + DOWN * 0.2)
+        bars = OutputBars(outputs, width=2.6).move_to(RIGHT * 2.9 + DOWN * 0.3)
         bars_label = text("output activations", SMALL_SIZE, MUTED).next_to(bars, UP, buff=0.25)
         note = caption(f"It answers '{guess}' with activation {outputs[guess]:.2f}: "
                        "it was never asked to say 'none of these'.", SMALL_SIZE)
@@ -130,7 +132,7 @@ class ConfidentNonsense:
         scene.wait(2)
 
 
-class HowWellItDoes(Scene):
+class HowWellItDoes(GdvizScene):
     """Standalone: the running count over the 10,000 test images and a gallery of mistakes."""
 
     def construct(self):
@@ -138,9 +140,9 @@ class HowWellItDoes(Scene):
         self.part.play(self)
 
 
-class NoiseImages(Scene):
+class NoiseImages(GdvizScene):
     """Standalone: the network's answers to seeded random noise."""
 
     def construct(self):
-        self.part = ConfidentNonsense(video_run(), seed=noise_seed())
+        self.part = ConfidentNonsense(video_run(), seed=settings.or_exit(settings.seed))
         self.part.play(self)

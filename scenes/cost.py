@@ -14,6 +14,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circumscribe, FadeIn, FadeOut, 
 
 from gdcore import inputs, load_mnist, one_hot
 from gdcore.analysis import cost_breakdown, first_with_label, parameter_breakdown
+from scenes.camera import GdvizScene
 from scenes.visuals import (BODY_SIZE, COST, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TINY_SIZE,
                             ColumnVector, DigitImage, FunctionBox, NetworkDiagram, OutputBars, caption, fit_width,
                             light_layer, text, title)
@@ -377,7 +378,7 @@ def flow(pieces, y: float) -> Group:
 
 
 # --- standalone scenes ----------------------------------------------------------------------------
-class Recap(Scene):
+class Recap(GdvizScene):
     """Standalone: the trained 'video' network reading test image 0, and its parameter count."""
 
     def construct(self):
@@ -385,7 +386,7 @@ class Recap(Scene):
         self.part.play(self)
 
 
-class CostOfOneExample(Scene):
+class CostOfOneExample(GdvizScene):
     """Standalone: the cost of the first training '3', before and after training, and the average."""
 
     def construct(self):
@@ -393,7 +394,7 @@ class CostOfOneExample(Scene):
         self.part.play(self)
 
 
-class TwoFunctions(Scene):
+class TwoFunctions(GdvizScene):
     """Standalone: the network as a function, and the cost as a function of its weights and biases."""
 
     def construct(self):

@@ -7,23 +7,22 @@ Each part lives in a topic module as a standalone scene too; here they are only 
 (scenes/chapters.py), with a section per part named for a teacher. ``GDVIZ_PARTS=1-3,8`` renders
 only those parts (numbered as in the README).
 """
-import os
-
-from manim import ThreeDScene
-
+from scenes import settings
+from scenes.camera import GdvizThreeDScene
 from scenes.chapters import chapter_two, play_parts, select
-from scenes.weights import video_run
+
+# Checked at import, before any run is loaded or trained: a bad setting ends manim with one line.
+PARTS = settings.or_exit(select, chapter_two(settings.or_exit(settings.seed)))
 
 
-class GradientDescentLecture(ThreeDScene):
+class GradientDescentLecture(GdvizThreeDScene):
     """Chapter 2, part by part; every number on screen comes from gdcore's 'video' run.
 
     A ThreeDScene so the 2-D descent part can tilt the camera; 2-D parts run at the default view.
     """
 
     def construct(self):
-        self.parts = select(chapter_two(video_run()), os.environ.get("GDVIZ_PARTS", ""))
-        play_parts(self, self.parts, self.begin_part)
+        play_parts(self, PARTS, self.begin_part)
 
     def begin_part(self, number, part):
         self.next_section(f"{number:02d} {part.name}")

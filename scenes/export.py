@@ -202,9 +202,22 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def check_settings(parts_spec: str | None) -> None:
+    """The teacher's settings (theme, seed, and the part list of a deck), checked before any
+    rendering starts: one line and exit code 2 if one is bad."""
+    from scenes import settings
+    from scenes.chapters import chapter_two
+
+    settings.or_exit(settings.theme)
+    settings.or_exit(settings.seed)
+    if parts_spec is not None:
+        settings.or_exit(settings.parts, len(chapter_two()), parts_spec)
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    check_settings(args.parts if args.verb == "slides" else None)
     if args.verb == "slides":
         out = args.out or ROOT / "gallery" / "slides"
         try:

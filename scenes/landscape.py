@@ -18,6 +18,7 @@ from gdcore import inputs, load_mnist, one_hot
 from gdcore.analysis import gradient_slice
 from gdcore.toys import (BUMPY_RANGE, bowl, bowl_gradient, bumpy, bumpy_slope, descend, first_outside,
                          valleys_reached)
+from scenes.camera import GdvizScene, GdvizThreeDScene
 from scenes.visuals import (COST, GRADIENT, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, Ball, PlainAxes, Readout, caption,
                             text, title)
 from scenes.weights import video_run
@@ -72,7 +73,7 @@ class DescentInOneDimension:
 
     name = "Rolling downhill: gradient descent in one dimension"
     LIMIT = 1e6   # |w| beyond this counts as diverged
-    PLOT = {"x_range": [-4, 4, 1], "y_range": [0, 3.5, 1], "width": 8.6, "height": 4.3}
+    PLOT = {"x_range": [-4, 4, 1], "y_range": [0, 3.5, 1], "width": 8.6, "height": 4.1}
 
     def __init__(self, run, start: float = -1.9, eta: float = 0.1, steps: int = 8,
                  starts=tuple(np.linspace(-4, 4, 11)), settle_steps: int = 25, big_start: float = 2.3,
@@ -101,7 +102,7 @@ class DescentInOneDimension:
     def show_toy_cost(self, scene):
         heading = title("Finding a minimum: roll downhill")
         axes = PlainAxes(**self.PLOT, x_name="w (the one input)", y_name="cost C(w)")
-        axes.to_edge(LEFT, buff=0.9).shift(DOWN * 0.25)
+        axes.to_edge(LEFT, buff=0.9).shift(UP * 0.05)
         xs = np.linspace(*BUMPY_RANGE, 241)
         curve = polyline([axes.c2p(x, y) for x, y in zip(xs, bumpy(xs))], COST)
         label = text("a 1-D toy cost", SMALL_SIZE, COST).next_to(axes.c2p(-4, 3.5), DOWN + RIGHT, buff=0.1)
@@ -265,9 +266,8 @@ class DescentInOneDimension:
                          y_name=f"cost on the first {d['images']:,} training images")
         axes.to_edge(LEFT, buff=0.9).shift(DOWN * 0.15)
         curve = polyline([axes.c2p(t, c) for t, c in zip(ts, costs)], COST)
-        note = caption(f"The real cost C(θ + t·d) of the {'-'.join(map(str, self.run.config.sizes))} network at step "
-                       f"{d['step']:,} of the '{self.run_name}' run ({self.where(d)}), at {len(ts)} values of t.\n"
-                       f"d = −∇C/|∇C|, its full-batch gradient there: one line through the "
+        note = caption(f"The real cost C(θ + t·d) of the '{self.run_name}' run at step {d['step']:,} "
+                       f"({self.where(d)}), at {len(ts)} values of t,\nalong d = −∇C/|∇C|: one line through the "
                        f"{d['num_params']:,}-dimensional space of weights and biases.", TINY_SIZE)
         return heading, axes, curve, note
 
@@ -290,7 +290,7 @@ class DescentInOneDimension:
         return here, step, lowest
 
 
-class OneDimensionalDescent(Scene):
+class OneDimensionalDescent(GdvizScene):
     """Standalone: gradient descent on a 1-D toy cost, then on a real slice of the 'video' run's cost."""
 
     def construct(self):
@@ -453,7 +453,7 @@ class DescentInTwoDimensions:
         scene.wait(self.pause)
 
 
-class TwoDimensionalDescent(ThreeDScene):
+class TwoDimensionalDescent(GdvizThreeDScene):
     """Standalone: gradient descent on the 2-D toy cost surface (ends looking straight down)."""
 
     def construct(self):

@@ -9,6 +9,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, Dot, FadeIn, FadeOut, MathTex, Replace
 
 from gdcore import analysis, load_mnist
 from gdcore.train import steps_per_epoch
+from scenes.camera import GdvizScene
 from scenes.visuals import (COST, GRADIENT, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TEXT, TINY_SIZE, ColumnVector,
                             NetworkDiagram, PlainAxes, Readout, axes_polyline, caption, fit_width, nice_step,
                             signed_bar, signed_color, step_through, text, title)
@@ -375,7 +376,7 @@ def cost_axes(x_max: float, y_max: float, x_name: str, x_format: str) -> PlainAx
                      x_format=x_format)
 
 
-class GradientAsNudges(Scene):
+class GradientAsNudges(GdvizScene):
     """Standalone: the gradient as nudges to all weights and biases (from the 'video' run)."""
 
     def construct(self):
@@ -383,7 +384,7 @@ class GradientAsNudges(Scene):
         self.part.play(self)
 
 
-class Learning(Scene):
+class Learning(GdvizScene):
     """Standalone: the cost falling, step by step and epoch by epoch (from the 'video' run)."""
 
     def construct(self):

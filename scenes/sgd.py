@@ -20,9 +20,10 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, DashedLine, FadeIn, Fad
                    SurroundingRectangle, Triangle, ValueTracker, VGroup, linear)
 
 from gdcore import analysis, exact2d, landscape, load_mnist, runs, toys
+from scenes.camera import GdvizScene
 from scenes.visuals import (COST, FULL_BATCH, GRADIENT, MINI_BATCH, MUTED, ONE_EXAMPLE, SMALL_SIZE, TEXT,
                             TINY_SIZE, Ball, CostMap, DigitImage, PlainAxes, Readout, axes_polyline, caption,
-                            cost_legend, fit_width, nice_step, text, title)
+                            cost_legend, nice_step, text, title)
 
 
 # --- small helpers --------------------------------------------------------------------------------
@@ -40,22 +41,10 @@ def lerp_path(path: np.ndarray, k: float) -> np.ndarray:
     return path[i] + (k - i) * (path[i + 1] - path[i])
 
 
-def footer(line: str):
-    """The caption at the bottom of the frame: one line if it fits at TINY_SIZE or larger, else two
-    (split at the space nearest the middle)."""
-    one = caption(line)
-    if one.font_size >= TINY_SIZE:
-        return one
-    words = line.split(" ")
-    cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(line) / 2))
-    two = VGroup(*[text(" ".join(part), SMALL_SIZE, MUTED) for part in (words[:cut], words[cut:])])
-    return fit_width(two.arrange(DOWN, buff=0.1)).to_edge(DOWN, buff=0.25)
-
-
 def recaption(scene, old, line: str, run_time: float):
     """Replace the caption ``old`` by a new one saying ``line``, fading in; returns the new caption.
     (Not a Transform: morphing one sentence into another reads worse and costs far more to set up.)"""
-    new = footer(line)
+    new = caption(line)
     scene.remove(old)
     scene.play(FadeIn(new), run_time=run_time)
     return new
@@ -130,7 +119,7 @@ class ExactStumble(ShowsReadouts):
                        x_name="w (the weight)", y_name="b")
         cmap.to_edge(RIGHT, buff=0.35).shift(DOWN * 0.15)
         model = self.model_panel().to_edge(LEFT, buff=0.4).align_to(cmap.frame, UP).shift(UP * 0.1)
-        note = footer(f"Only two parameters, so this map of C(w, b) is exact: {len(self.ws) * len(self.bs):,} "
+        note = caption(f"Only two parameters, so this map of C(w, b) is exact: {len(self.ws) * len(self.bs):,} "
                        f"points, each the mean over all {self.n:,} images.")
         scene.play(FadeIn(heading), FadeIn(model), FadeIn(note), run_time=self.pace)
         scene.play(FadeIn(cmap), run_time=self.pace)
@@ -344,7 +333,7 @@ class ExactStumble(ShowsReadouts):
         scene.wait(2 * self.pace)
 
 
-class ExactTwoParameterSGD(Scene):
+class ExactTwoParameterSGD(GdvizScene):
     """Standalone: full-batch versus mini-batch descent on an exact 2-D cost (a real neuron on MNIST)."""
 
     def construct(self):
@@ -475,7 +464,7 @@ class RealStumble(ShowsReadouts):
                              label="cost").next_to(cmap.frame, RIGHT, buff=0.3)
         panel, reads = self.readout_panel()
         panel.move_to([0, -1.9, 0], aligned_edge=UP)
-        note = footer("Both runs start from the same random network; the balls' costs are their true costs.")
+        note = caption("Both runs start from the same random network; the balls' costs are their true costs.")
         scene.play(FadeIn(heading), FadeIn(sub), run_time=0.6 * self.pace)
         scene.play(FadeIn(cmap), FadeIn(legend), FadeIn(note), run_time=self.pace)
         scene.play(FadeIn(panel), run_time=0.5 * self.pace)
@@ -648,7 +637,7 @@ class RealStumble(ShowsReadouts):
         return float(1 - (distance ** 2).sum() / total)
 
 
-class RealNetworkStumble(Scene):
+class RealNetworkStumble(GdvizScene):
     """Standalone: full-batch descent and mini-batch SGD on the real network, on the PCA plane of both
     paths (presets 'stumble-gd' and 'stumble-sgd'), then a random plane for contrast."""
 
@@ -700,7 +689,7 @@ class DealMiniBatches:
         grid = self.thumbnails(shown).to_edge(LEFT, buff=0.5).shift(DOWN * 0.3)
         label = text(f"the first {len(shown)} of the {self.n:,} training images", SMALL_SIZE, MUTED)
         label.next_to(grid, UP, buff=0.2).align_to(grid, LEFT)
-        note = footer(f"Computing the true gradient means running all {self.n:,} images for every single step.")
+        note = caption(f"Computing the true gradient means running all {self.n:,} images for every single step.")
         scene.play(FadeIn(heading), FadeIn(grid), FadeIn(label), FadeIn(note), run_time=self.pace)
         scene.wait(1.5 * self.pace)
         return SimpleNamespace(grid=grid, label=label, note=note)
@@ -780,7 +769,7 @@ class DealMiniBatches:
                  wait=2.0)
 
 
-class MiniBatches(Scene):
+class MiniBatches(GdvizScene):
     """Standalone: the training images shuffled and dealt into mini-batches (the 'stumble-sgd' run)."""
 
     def construct(self):
@@ -833,8 +822,7 @@ class HeavyBall(ShowsReadouts):
             on_baseline(cost.move_to(step.get_left() + RIGHT * 1.3, aligned_edge=LEFT), step)
             block.add(step, cost)
             reads[key] = (step, cost)
-        note = footer(f"Same start, same η = {self.eta:g}. Plain descent zigzags across the ravine and crawls "
-                      "along it.")
+        note = caption(f"Same start, same η = {self.eta:g}: plain descent zigzags across the ravine, crawling along it.")
         scene.play(FadeIn(heading), FadeIn(cmap), FadeIn(label), FadeIn(note), run_time=self.pace)
         scene.play(FadeIn(rules), run_time=0.6 * self.pace)
         balls = {k: Ball(radius=0.12).move_to(cmap.c2p(*self.start)) for k in self.paths}
@@ -858,11 +846,11 @@ class HeavyBall(ShowsReadouts):
         update(None)
         gd, mom = self.costs["gd"][-1], self.costs["momentum"][-1]
         note = recaption(scene, note, f"After {self.steps} steps: C = {gd:.4f} without momentum, {mom:.4f} with it: "
-                                      "speed piles up along the ravine.", 0.4 * self.pace)
+                                      "speed piles up.", 0.4 * self.pace)
         scene.wait(2.5 * self.pace)
 
 
-class Momentum(Scene):
+class Momentum(GdvizScene):
     """Standalone: gradient descent against the heavy-ball method on a toy ravine."""
 
     def construct(self):
@@ -908,7 +896,7 @@ class BlowUp:
     def play(self, scene: Scene) -> None:
         heading = title("A learning rate that is far too large")
         scene.play(FadeIn(heading), run_time=0.6 * self.pace)
-        stage = SimpleNamespace(note=footer("Real runs: the same images, the same start; only the learning rate "
+        stage = SimpleNamespace(note=caption("Real runs: the same images, the same start; only the learning rate "
                                             "η differs."))
         scene.play(FadeIn(stage.note), run_time=0.4 * self.pace)
         left = self.stuck_panel(scene, stage)
@@ -920,7 +908,7 @@ class BlowUp:
         top = float(np.ceil(max(good.step_cost[:steps].max(), stuck.step_cost[:steps].max())))
         axes = PlainAxes([0, steps, nice_step(steps, 4)], [0, top, 1], width=5.0, height=2.6, x_name="step",
                          y_name="cost of each step's mini-batch", x_format="{:,.0f}")
-        axes.move_to([-3.4, -0.15, 0])
+        axes.move_to([-3.4, 0.2, 0])
         head = text(f"the lecture's network ({'-'.join(map(str, good.config.sizes))},\nsigmoid, quadratic cost)",
                     SMALL_SIZE, TEXT).next_to(axes.y_name, UP, buff=0.25).align_to(axes.y_name, LEFT)
         curves = [axes_polyline(axes, np.arange(1, steps + 1), run.step_cost[:steps], colour, width=1.5)
@@ -1029,7 +1017,7 @@ class BlowUp:
         return VGroup(*cells)
 
 
-class TooLargeLearningRate(Scene):
+class TooLargeLearningRate(GdvizScene):
     """Standalone: real runs with far too large a learning rate (presets 'stumble-sgd', 'too-large-eta',
     'overflow')."""
 

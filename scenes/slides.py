@@ -6,20 +6,24 @@
 
 ``GDVIZ_PARTS`` picks parts by number (see the README's table), e.g. ``GDVIZ_PARTS=1-3,8``.
 """
-import os
-
 from manim_slides import ThreeDSlide
 
+from scenes import settings
+
+from scenes.camera import StableCameraScene, StableThreeDCamera
 from scenes.chapters import chapter_two, play_parts, select
-from scenes.weights import video_run
+
+# Checked at import, before any run is loaded or trained: a bad setting ends with one line.
+PARTS = settings.or_exit(select, chapter_two(settings.or_exit(settings.seed)))
 
 
-class GradientDescentSlides(ThreeDSlide):
+class GradientDescentSlides(StableCameraScene, ThreeDSlide):
     """Chapter 2 with a slide break before every part after the first."""
 
+    CAMERA = StableThreeDCamera
+
     def construct(self):
-        parts = select(chapter_two(video_run()), os.environ.get("GDVIZ_PARTS", ""))
-        play_parts(self, parts, self.begin_part)
+        play_parts(self, PARTS, self.begin_part)
 
     def begin_part(self, number, part):
         if number > 1:

@@ -6,6 +6,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, Dot, FadeIn, Group, Scene, Transform, VGroup, VMobject
 
 from gdcore import analysis, load_mnist, runs
+from scenes.camera import GdvizScene
 from scenes.visuals import (ACCURACY, COST, GRADIENT, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TEXT, TINY_SIZE,
                             LogEpochAxes, PixelImage, Readout, WeightImage, caption, rgb, step_through, text, title)
 
@@ -38,11 +39,11 @@ class EvolvingWeights:
     def build(self):
         run = self.run
         heading = title("The first hidden layer: each neuron's 784 weights as an image")
-        images = Group(*[self.image_class(w, height=1.22) for w in self.first_layer(0)])
-        images.arrange_in_grid(4, 4, buff=0.1).to_edge(LEFT, buff=0.5).shift(DOWN * 0.2)
+        images = Group(*[self.image_class(w, height=1.15) for w in self.first_layer(0)])
+        images.arrange_in_grid(4, 4, buff=0.1).to_edge(LEFT, buff=0.5).shift(DOWN * 0.1)
         key = VGroup(text("blue = positive weight", TINY_SIZE, POSITIVE),
                      text("red = negative weight", TINY_SIZE, NEGATIVE)).arrange(RIGHT, buff=0.4)
-        key.next_to(images, DOWN, buff=0.12)
+        key.next_to(images, DOWN, buff=0.12).align_to(images, LEFT)
 
         epochs = run.epochs[1:]
         first, last = max(epochs[0], 1e-4), epochs[-1]
@@ -50,7 +51,7 @@ class EvolvingWeights:
                                  "cost (mean over the 60,000 training images)", height=1.45)
         acc_axes = LogEpochAxes(first, last, 1.0, "accuracy on the 10,000 test images", height=1.45,
                                 y_format="{:.0%}")
-        plots = VGroup(cost_axes, acc_axes).arrange(DOWN, buff=0.5).to_edge(RIGHT, buff=0.55).shift(DOWN * 0.55)
+        VGroup(cost_axes, acc_axes).arrange(DOWN, buff=0.5).to_edge(RIGHT, buff=0.55).shift(DOWN * 0.55)
         cost_curve = cost_axes.curve(epochs, run.train_cost[1:], COST).set_stroke(opacity=0.35)
         acc_curve = acc_axes.curve(epochs, run.test_accuracy[1:], ACCURACY).set_stroke(opacity=0.35)
         return heading, images, key, cost_axes, acc_axes, cost_curve, acc_curve
@@ -100,7 +101,7 @@ def video_run():
     return runs.get("video")
 
 
-class HiddenWeights(Scene):
+class HiddenWeights(GdvizScene):
     """Standalone: the evolving first-layer weight images (from the 'video' run)."""
 
     def construct(self):
@@ -161,7 +162,7 @@ def _mask_rgba(mask: np.ndarray) -> np.ndarray:
     return out
 
 
-class BlankPixels(Scene):
+class BlankPixels(GdvizScene):
     """Standalone: the always-blank pixels and their untouched weights."""
 
     def construct(self):

@@ -63,7 +63,9 @@ def test_render_all_writes_videos_with_the_expected_frames(tmp_path):
 
 
 def test_a_failing_scene_is_named_and_exits_non_zero(tmp_path):
-    result = export("stills", "--out", str(tmp_path), "BlankPixels", env={"GDVIZ_THEME": "no-such-theme"})
+    not_a_folder = tmp_path / "cache-file"
+    not_a_folder.write_text("a file where the run cache should be")
+    result = export("stills", "--out", str(tmp_path), "BlankPixels", env={"GDCORE_CACHE": str(not_a_folder)})
     assert result.returncode == 1
     assert "BlankPixels" in result.stderr and "failed" in result.stderr
 

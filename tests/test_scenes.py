@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from manim.utils.testing.frames_comparison import frames_comparison
+from frames import frame_test
 
 from gdcore import inputs, load_mnist, one_hot
 from scenes.weights import EvolvingWeights
@@ -16,7 +16,7 @@ __module_test__ = "scenes"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@frames_comparison
+@frame_test
 def test_evolving_weights_last_frame(scene):
     EvolvingWeights(scene_data.small_run(), seconds=1).play(scene)
 
@@ -50,11 +50,14 @@ def test_lecture_file_holds_exactly_one_scene():
 
 
 def test_lecture_renders_without_prompt(tmp_path):
-    """The real command path: `manim scenes/descent.py` with no scene name, tiny and last frame only."""
+    """The real command path: `manim scenes/descent.py` with no scene name, tiny and last frame only.
+    The last two parts only (GDVIZ_PARTS, so a part change and the fade between parts are covered):
+    every part is played and checked on its own in test_layout.py."""
+    import os
     result = subprocess.run(
         [sys.executable, "-m", "manim", "render", "-s", "-ql", "--resolution", "160,90", "--media_dir",
          str(tmp_path), "scenes/descent.py"], cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True,
-        text=True, timeout=600)
+        text=True, timeout=600, env={**os.environ, "GDVIZ_PARTS": "11-12"})
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     pngs = list(tmp_path.rglob("GradientDescentLecture*.png"))
     assert pngs, "no still written"

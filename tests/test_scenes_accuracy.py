@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from manim import Scene, tempconfig
-from manim.utils.testing.frames_comparison import frames_comparison
+from frames import frame_test
 
 import scene_data
 from gdcore import inputs, load_mnist
@@ -19,17 +19,17 @@ def dry_play(part):
     return part.shown
 
 
-@frames_comparison
+@frame_test
 def test_mistakes_gallery(scene):
     ScoreOnTestSet(scene_data.small_run(), seconds=1, gallery=8).play(scene)
 
 
-@frames_comparison
+@frame_test
 def test_noise_statistics(scene):
     ConfidentNonsense(scene_data.small_run(), seed=3, samples=200).play(scene)
 
 
-@frames_comparison
+@frame_test
 def test_blank_pixels(scene):
     UntouchedPixels(scene_data.small_run(), neuron=2).play(scene)
 

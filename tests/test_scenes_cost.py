@@ -1,7 +1,7 @@
 """scenes/cost.py: last frames, values on screen equal gdcore's, smoke render of the three scenes."""
 
 import numpy as np
-from manim.utils.testing.frames_comparison import frames_comparison
+from frames import frame_test
 
 from gdcore import inputs, load_mnist, one_hot
 from gdcore.analysis import first_with_label
@@ -45,7 +45,7 @@ def outputs_on_test_image(net):
     return net.forward(inputs(load_mnist().test_images[TEST_IMAGE:TEST_IMAGE + 1]))[0]
 
 
-@frames_comparison
+@frame_test
 def test_recap(scene):
     run, shown = play_small(scene, NetworkRecap, index=TEST_IMAGE)
     data, net = load_mnist(), run.network(-1)
@@ -63,7 +63,7 @@ def test_recap(scene):
     assert shown["num_params"] == net.num_params == sum(i * o + o for i, o in shown["parameter_terms"]) == 13002
 
 
-@frames_comparison
+@frame_test
 def test_cost_of_one_example(scene):
     index = first_three(scene_data.small_run())
     run, shown = play_small(scene, OneExampleCost, index=index)
@@ -84,7 +84,7 @@ def test_cost_of_one_example(scene):
     assert abs(shown["average_trained"] - run.network(-1).cost(X, Y)) < 1e-9
 
 
-@frames_comparison
+@frame_test
 def test_two_functions(scene):
     run, shown = play_small(scene, NetworkAndCost, index=TEST_IMAGE)
     net = run.network(-1)

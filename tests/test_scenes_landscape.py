@@ -3,8 +3,9 @@ smoke renders of the standalone scenes through the real manim command."""
 
 import numpy as np
 import pytest
-from manim import Scene, ThreeDScene, tempconfig
-from manim.utils.testing.frames_comparison import frames_comparison
+from manim import tempconfig
+from frames import frame_test
+from scenes.camera import GdvizScene, GdvizThreeDScene
 
 from gdcore import inputs, load_mnist, one_hot
 from gdcore.toys import bowl, bumpy, bumpy_slope
@@ -17,7 +18,7 @@ FAST = {"step_time": 0.1, "pause": 0.2}
 SLICE = {"slice_images": 500, "slice_ts": np.linspace(-10, 30, 21), "run_name": "small test"}
 
 
-def dry_play(part, scene_class=Scene):
+def dry_play(part, scene_class=GdvizScene):
     """Play ``part`` without writing anything, jumping to the end of each animation."""
     with tempconfig({"dry_run": True, "pixel_width": 160, "pixel_height": 90}):
         scene = scene_class(skip_animations=True)
@@ -25,19 +26,19 @@ def dry_play(part, scene_class=Scene):
     return scene
 
 
-@frames_comparison
+@frame_test
 def test_one_dimensional_descent_last_frame(scene):
     DescentInOneDimension(scene_data.small_run(), **SLICE, **FAST).play(scene)
 
 
-@frames_comparison(base_scene=ThreeDScene)
+@frame_test(base_scene=GdvizThreeDScene)
 def test_two_dimensional_descent_last_frame(scene):
     DescentInTwoDimensions(**FAST).play(scene)
 
 
 def test_one_dimensional_descent_shows_gdcore_values(small_run):
     part = DescentInOneDimension(small_run, steps=5, settle_steps=25, **SLICE, **FAST)
-    dry_play(part, ThreeDScene)             # a 2-D part also plays in the lecture's ThreeDScene
+    dry_play(part, GdvizThreeDScene)             # a 2-D part also plays in the lecture's ThreeDScene
     toy = part.shown["toy"]
     w = [-1.9]
     for _ in range(5):                      # the iterates, recomputed by hand
@@ -81,7 +82,7 @@ def test_one_dimensional_descent_shows_gdcore_values(small_run):
 
 def test_two_dimensional_descent_shows_gdcore_values_and_resets_the_camera():
     part = DescentInTwoDimensions(steps=4, **FAST)
-    scene = dry_play(part, ThreeDScene)
+    scene = dry_play(part, GdvizThreeDScene)
     assert part.shown["gradient"] == [3.0, 1.0] and part.shown["ratio"] == 3.0
     p, path = np.array([1.0, 1.0]), [[1.0, 1.0]]
     for _ in range(4):
@@ -92,7 +93,7 @@ def test_two_dimensional_descent_shows_gdcore_values_and_resets_the_camera():
     assert np.allclose(part.shown["path_costs"], bowl(np.array(path)[:, 0], np.array(path)[:, 1]))
     camera = scene.renderer.camera
     with tempconfig({"dry_run": True}):
-        fresh = ThreeDScene().renderer.camera
+        fresh = GdvizThreeDScene().renderer.camera
     assert camera.get_phi() == pytest.approx(fresh.get_phi(), abs=1e-9)
     assert camera.get_theta() == pytest.approx(fresh.get_theta(), abs=1e-9)
     assert camera.get_gamma() == pytest.approx(fresh.get_gamma(), abs=1e-9)

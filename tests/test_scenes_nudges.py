@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from manim import Scene, Text, config, tempconfig
-from manim.utils.testing.frames_comparison import frames_comparison
+from frames import frame_test
 
 import scene_data
 from gdcore import inputs, load_mnist, one_hot
@@ -40,12 +40,12 @@ def training_set(run):
     return inputs(data.train_images[:n]), one_hot(data.train_labels[:n])
 
 
-@frames_comparison
+@frame_test
 def test_nudges_last_frame(scene):
     NudgeVector(scene_data.small_run(), pace=0.1).play(scene)
 
 
-@frames_comparison
+@frame_test
 def test_learning_last_frame(scene):
     LearningCurve(scene_data.small_run(), bin_width=20, pace=0.1).play(scene)
 

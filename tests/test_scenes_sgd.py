@@ -5,8 +5,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import Scene, Text, ThreeDScene, ValueTracker, config, tempconfig
-from manim.utils.testing.frames_comparison import frames_comparison
+from manim import Text, ValueTracker, config, tempconfig
+from frames import TEXT_DIRS, frame_test
+from scenes.camera import GdvizScene, GdvizThreeDScene
 from scipy.special import expit
 
 import scene_data
@@ -16,10 +17,7 @@ from scenes.visuals import TINY_SIZE
 
 __module_test__ = "sgd"
 ROOT = Path(__file__).resolve().parent.parent
-# Rendered text and formulas are cached where manim keeps them by default (media/, git-ignored), and
-# shared by every test here, the smoke render included: building each Text or MathTex anew is most
-# of these tests' time.
-TEXT_DIRS = {"text_dir": str(ROOT / "media" / "texts"), "tex_dir": str(ROOT / "media" / "Tex")}
+
 SMALL = {"sizes": (784, 16, 16, 10), "epochs": None, "train_size": 500, "seed": 0}
 
 
@@ -55,7 +53,7 @@ PARTS = {
 }
 
 
-class CheckedScene(Scene):
+class CheckedScene(GdvizScene):
     """A Scene that checks the picture after every animation and wait: everything inside the frame, no
     text shrunk below TINY_SIZE."""
 
@@ -109,7 +107,7 @@ def neuron_gradient(p, s, y):
     return np.array([np.mean(dz * s), np.mean(dz)])
 
 
-@frames_comparison(base_scene=CheckedScene, **TEXT_DIRS)
+@frame_test(base_scene=CheckedScene)
 def test_exact_part(scene):
     """The last frame, the picture after every animation, and the values shown equal gdcore's."""
     part = exact_part()
@@ -159,7 +157,7 @@ def test_exact_part(scene):
             neuron_cost(path["params"][steps[key]], s, y), abs=1e-14)
 
 
-@frames_comparison(base_scene=CheckedScene, **TEXT_DIRS)
+@frame_test(base_scene=CheckedScene)
 def test_real_network_part(scene):
     gd, sgd = small("gd"), small("sgd")
     part = real_part()
@@ -217,7 +215,7 @@ def test_real_network_part(scene):
     assert random["pca_share"] == pytest.approx(1 - (pd ** 2).sum() / total, rel=1e-9)
 
 
-@frames_comparison(base_scene=CheckedScene, **TEXT_DIRS)
+@frame_test(base_scene=CheckedScene)
 def test_mini_batches_part(scene):
     run = small("sgd")
     part = PARTS["deal"]()
@@ -236,7 +234,7 @@ def test_mini_batches_part(scene):
     assert shown["pass"]["last_full_cost"] == pytest.approx(end_of_pass.cost(X, Y))
 
 
-@frames_comparison(base_scene=CheckedScene, **TEXT_DIRS)
+@frame_test(base_scene=CheckedScene)
 def test_momentum_part(scene):
     part = PARTS["momentum"]()
     part.play(scene)
@@ -251,7 +249,7 @@ def test_momentum_part(scene):
     assert shown["costs"]["momentum"][-1] < shown["costs"]["gd"][-1]
 
 
-@frames_comparison(base_scene=CheckedScene, **TEXT_DIRS)
+@frame_test(base_scene=CheckedScene)
 def test_blow_up_part(scene):
     stuck, overflow = small("stuck"), small("overflow")
     part = PARTS["blow_up"]()
@@ -277,7 +275,7 @@ def test_blow_up_part(scene):
 
 
 def test_a_part_plays_in_the_lecture_s_three_d_scene():
-    shown = dry_play(HeavyBall(steps=3, pace=0.05), ThreeDScene)
+    shown = dry_play(HeavyBall(steps=3, pace=0.05), GdvizThreeDScene)
     assert len(shown["paths"]["gd"]) == 4
 
 

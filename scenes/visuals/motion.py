@@ -1,0 +1,29 @@
+"""Reusable motion: animations that several parts play."""
+from __future__ import annotations
+
+
+def step_through(scene, start: int, end: int, on_step, run_time: float, rate_func=None, host=None) -> None:
+    """Animate an integer k from ``start`` to ``end`` over ``run_time`` seconds, calling ``on_step(k)``
+    once for every new k (frames where k did not change cost nothing).
+
+    The updater sits on ``host`` (default: the first mobject on screen). Cairo redraws every frame
+    only the mobjects from the first one with an updater onwards, so ``host`` must come before
+    whatever ``on_step`` changes.
+    """
+    from manim import ValueTracker, linear
+
+    host = host if host is not None else scene.mobjects[0]
+    tracker = ValueTracker(start)
+    state = {"k": start}
+
+    def update(_):
+        k = int(round(tracker.get_value()))
+        if k != state["k"]:
+            state["k"] = k
+            on_step(k)
+
+    host.add_updater(update)
+    scene.play(tracker.animate.set_value(end), run_time=run_time, rate_func=rate_func or linear)
+    host.remove_updater(update)
+    scene.remove(tracker)
+

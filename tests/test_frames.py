@@ -1,0 +1,85 @@
+"""The frame comparison and the stable camera: a CPU's last bits change nothing, a real change fails.
+
+A different BLAS kernel is simulated by moving the result of ``np.linalg.solve`` (the LAPACK call
+manim's camera makes for every image) by two ulps, which is what a fresh AVX-512 machine did to it.
+"""
+import numpy as np
+import pytest
+from manim import DOWN, RIGHT, Rectangle
+from manim.camera.camera import Camera
+
+from frames import frame_mismatch, render_last_frame
+from gdcore import load_mnist
+from scenes.camera import GdvizScene
+from scenes.visuals import ACCURACY, NEGATIVE, SMALL_SIZE, DigitImage, digit_rgba, text
+
+
+class ManimCameraScene(GdvizScene):
+    """The same scene with manim's own camera (to show what the stable one fixes)."""
+
+    CAMERA = Camera
+
+
+def build(scene, number="0.0015", label=True, panel_shift=0.0, colour=None):
+    """Two rows of digits whose top and bottom edges sit exactly on half-pixels at 480p, a label, a
+    number and a framed panel."""
+    images = load_mnist().train_images
+    for k in range(8):
+        digit = DigitImage(images[k], height=0.5).move_to([-5.0 + 0.57 * k, 0.875 - 0.5 * (k // 4) * 2, 0])
+        if colour is not None and k == 3:
+            rgba = digit_rgba(images[k])
+            rgba[..., :3] = (255, 0, 0)
+            digit.image.set_rgba(rgba)
+        scene.add(digit)
+    if label:
+        scene.add(text("mini-batch 1", SMALL_SIZE, ACCURACY).move_to([-3.5, -1.2, 0]))
+    scene.add(text(f"cost = {number}", SMALL_SIZE).move_to([2.0, 1.0, 0]))
+    panel = Rectangle(width=3, height=1.5, stroke_color=NEGATIVE).move_to([3.0, -1.5, 0])
+    scene.add(panel.shift(RIGHT * panel_shift + DOWN * panel_shift))
+    scene.wait(0.1)
+
+
+def perturbed_solve(solve):
+    def solve_two_ulps_up(a, b):
+        x = solve(a, b)
+        return np.nextafter(np.nextafter(x, np.inf), np.inf)
+    return solve_two_ulps_up
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return render_last_frame(build)
+
+
+def test_manim_s_camera_flips_image_edges_under_another_kernel(monkeypatch):
+    before = render_last_frame(build, ManimCameraScene)
+    monkeypatch.setattr(np.linalg, "solve", perturbed_solve(np.linalg.solve))
+    after = render_last_frame(build, ManimCameraScene)
+    changed = np.abs(before.astype(int) - after.astype(int)).max(-1) > 1
+    assert changed.sum() > 20, "the simulated kernel change should move image edges with manim's camera"
+    assert not frame_mismatch(after, before).any(), "a one-row flip must pass the comparison"
+
+
+def test_stable_camera_draws_the_same_pixels_under_another_kernel(reference, monkeypatch):
+    monkeypatch.setattr(np.linalg, "solve", perturbed_solve(np.linalg.solve))
+    assert np.array_equal(render_last_frame(build), reference)
+
+
+def test_noise_and_a_one_pixel_shift_pass(reference):
+    rng = np.random.default_rng(0)
+    noisy = np.clip(reference.astype(int) + rng.integers(-2, 3, reference.shape), 0, 255).astype(np.uint8)
+    assert not frame_mismatch(noisy, reference).any()
+    shifted = reference.copy()
+    shifted[150:200] = reference[151:201]          # a band of rows one pixel up
+    assert not frame_mismatch(shifted, reference).any()
+
+
+@pytest.mark.parametrize("change, at_least", [
+    ({"label": False}, 100),                       # a missing label
+    ({"number": "0.0018"}, 20),                    # a wrong number (one digit)
+    ({"panel_shift": 0.05}, 100),                  # a panel moved by 3 pixels
+    ({"colour": "red"}, 50),                       # one digit drawn in the wrong colour
+])
+def test_a_real_change_fails(reference, change, at_least):
+    changed = render_last_frame(lambda scene: build(scene, **change))
+    assert frame_mismatch(changed, reference).sum() >= at_least
