@@ -23,7 +23,7 @@ from gdcore import analysis, exact2d, landscape, load_mnist, runs, toys
 from scenes.camera import GdvizScene
 from scenes.visuals import (COST, FULL_BATCH, GRADIENT, MINI_BATCH, MUTED, ONE_EXAMPLE, SMALL_SIZE, TEXT,
                             TINY_SIZE, Ball, CostMap, DigitImage, PlainAxes, Readout, axes_polyline, caption,
-                            cost_legend, nice_step, text, title)
+                            cost_legend, nice_step, recaption, text, title)
 
 
 # --- small helpers --------------------------------------------------------------------------------
@@ -39,15 +39,6 @@ def lerp_path(path: np.ndarray, k: float) -> np.ndarray:
         return path[0]
     i = min(int(np.floor(k)), len(path) - 2)
     return path[i] + (k - i) * (path[i + 1] - path[i])
-
-
-def recaption(scene, old, line: str, run_time: float):
-    """Replace the caption ``old`` by a new one saying ``line``, fading in; returns the new caption.
-    (Not a Transform: morphing one sentence into another reads worse and costs far more to set up.)"""
-    new = caption(line)
-    scene.remove(old)
-    scene.play(FadeIn(new), run_time=run_time)
-    return new
 
 
 def on_baseline(readout: Readout, other: Readout) -> Readout:

@@ -55,7 +55,7 @@ from scenes.visuals.plots import (
     nice_step,
     signed_bar,
 )
-from scenes.visuals.motion import step_through
+from scenes.visuals.motion import recaption, step_through
 
 __all__ = [
     "ACCURACY",
@@ -108,5 +108,6 @@ __all__ = [
     "cost_map_rgba",
     "nice_step",
     "signed_bar",
+    "recaption",
     "step_through",
 ]

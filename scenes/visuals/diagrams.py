@@ -28,9 +28,9 @@ class OutputBars(VGroup):
     def __init__(self, values, width: float = 2.5, row: float = 0.36, highlight: int | None = None,
                  decimals: int = 2, **kw):
         super().__init__(**kw)
-        self.values = np.asarray(values, np.float64)
-        for j, v in enumerate(self.values):
-            colour = ACCURACY if j == highlight else TEXT
+        self.values, self.bar_width, self.decimals = np.asarray(values, np.float64), width, decimals
+        self.colours = [ACCURACY if j == highlight else TEXT for j in range(len(self.values))]
+        for j, (v, colour) in enumerate(zip(self.values, self.colours)):
             label = text(str(j), SMALL_SIZE, MUTED)
             bar = Rectangle(width=max(width * float(v), 0.01), height=row * 0.7, stroke_width=0,
                             fill_color=colour, fill_opacity=0.85)
@@ -42,6 +42,15 @@ class OutputBars(VGroup):
             value.next_to(label.get_right() + RIGHT * (0.3 + width), RIGHT, buff=0.05)
             line.shift(DOWN * row * j)
             self.add(line)
+
+    def set_values(self, values) -> "OutputBars":
+        """Show other activations (10,) in place: bars grow from their left ends, numbers re-spelled."""
+        self.values = np.asarray(values, np.float64)
+        for (label, bar, value), v, colour in zip(self, self.values, self.colours):
+            left = bar.get_left()
+            bar.stretch_to_fit_width(max(self.bar_width * float(v), 0.01)).move_to(left, aligned_edge=LEFT)
+            value.become(text(f"{v:.{self.decimals}f}", TINY_SIZE, colour).move_to(value, aligned_edge=LEFT))
+        return self
 
 
 class ColumnVector(VGroup):

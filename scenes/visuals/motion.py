@@ -1,6 +1,10 @@
 """Reusable motion: animations that several parts play."""
 from __future__ import annotations
 
+from manim import FadeIn
+
+from scenes.visuals.typography import caption
+
 
 def step_through(scene, start: int, end: int, on_step, run_time: float, rate_func=None, host=None) -> None:
     """Animate an integer k from ``start`` to ``end`` over ``run_time`` seconds, calling ``on_step(k)``
@@ -27,3 +31,12 @@ def step_through(scene, start: int, end: int, on_step, run_time: float, rate_fun
     host.remove_updater(update)
     scene.remove(tracker)
 
+
+
+def recaption(scene, old, line: str, run_time: float):
+    """Replace the caption ``old`` by a new one saying ``line``, fading in; returns the new caption.
+    (Not a Transform: morphing one sentence into another reads worse and costs far more to set up.)"""
+    new = caption(line)
+    scene.remove(old)
+    scene.play(FadeIn(new), run_time=run_time)
+    return new
