@@ -4,6 +4,7 @@
     net.forward(X)          # X (n, 784) -> output activations (n, 10)
     net.cost(X, Y)          # mean over examples of sum_j (a_j - y_j)^2
     net.gradient(X, Y)      # (num_params,) gradient of net.cost, same order as net.params
+    net.input_gradient(X, Y)  # (n, 784) gradient of each example's cost with respect to its pixels
 
 Layer l (1..L) has weights W_l of shape (sizes[l], sizes[l-1]) and biases b_l of shape (sizes[l],):
     weighted_inputs z_l = a_{l-1} W_l^T + b_l   (one row per example)
@@ -32,7 +33,15 @@ from .errors import ConfigError
 
 ACTIVATIONS = ("sigmoid", "relu")
 COSTS = ("quadratic", "cross_entropy")
-INITS = ("normal", "fan_in", "he")
+INITS = ("normal", "fan_in", "he", "equal")
+# init="equal": every weight and bias starts at this one value. The neurons of a layer then compute
+# the same thing, receive the same gradient and stay identical for ever (the symmetry is never
+# broken). 0 is the natural "why not start from nothing?" choice: every sigmoid neuron starts at
+# 0.5, and the output layer learns first (the error reaches the hidden layers once its weights move).
+# A ReLU network started here never learns anything but its output biases (relu'(0) is taken as 0).
+# Exactly so in float64; in float32 the BLAS rounds the neurons' identical sums differently by their
+# position, which broke the symmetry in the last bit after 3 steps of the video's training.
+EQUAL_VALUE = 0.0
 
 
 def sigmoid(z):
@@ -91,6 +100,9 @@ class Network:
         self._theta = np.empty(self.num_params, self.dtype)
         self.weights, self.biases = self._views(self._theta)
         for W, b in zip(self.weights, self.biases):
+            if init == "equal":
+                W[...], b[...] = EQUAL_VALUE, EQUAL_VALUE
+                continue
             scale = {"normal": 1.0, "fan_in": W.shape[1] ** -0.5, "he": (2.0 / W.shape[1]) ** 0.5}[init]
             W[...] = rng.standard_normal(W.shape) * scale
             b[...] = rng.standard_normal(b.shape)
@@ -303,6 +315,16 @@ class Network:
             grads[:, i:i + n_out] = delta
             i += n_out
         return grads
+
+    def input_gradient(self, X, Y) -> np.ndarray:
+        """(n, sizes[0]): row i is dC_i/dx_i, the gradient of example i's own cost (not divided by n)
+        with respect to its input x_i (a row of X (n, 784); Y (n, 10) one-hot targets).
+
+        Backprop one step past the first layer: z_1 = x W_1^T + b_1, so dC/dx = delta_1 W_1.
+        """
+        same_rows(X, Y)
+        _, deltas, _ = self._deltas(X, Y)
+        return deltas[0] @ self.weights[0]
 
 
 def example_costs(outputs, Y, cost="quadratic"):

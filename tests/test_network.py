@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from gdcore.errors import ConfigError
-from gdcore.network import ACTIVATIONS, COSTS, Network
+from gdcore.network import ACTIVATIONS, COSTS, EQUAL_VALUE, Network
+from gdcore.train import train
 
 from helpers import isolated_cache  # noqa: F401  (autouse: GDCORE_CACHE -> tmp)
 
@@ -242,3 +243,52 @@ def test_bad_config_raises_config_error(kwargs):
     with pytest.raises(ConfigError):
         Network(**kwargs)
     assert issubclass(ConfigError, ValueError)
+
+
+# --- the gradient with respect to the input ----------------------------------------------------
+def _numerical_input_gradient(net, x, y, h=1e-5):
+    """(784,) central differences of one example's own cost C(x) = example_costs([x], [y])."""
+    steps = h * np.eye(len(x))
+    plus = net.example_costs(x + steps, np.tile(y, (len(x), 1)))
+    minus = net.example_costs(x - steps, np.tile(y, (len(x), 1)))
+    return (plus - minus) / (2 * h)
+
+
+@pytest.mark.parametrize("activation,cost", list(itertools.product(ACTIVATIONS, COSTS)))
+def test_input_gradient_matches_centred_finite_differences(activation, cost):
+    net = Network(SMALL_SIZES, activation=activation, cost=cost, init="fan_in", seed=7, dtype=np.float64)
+    X, Y, _ = _data(3, seed=4)
+    analytic = net.input_gradient(X, Y)
+    assert analytic.shape == (3, 784) and analytic.dtype == np.float64
+    for i in range(len(X)):   # row i is example i's own cost (not divided by n, not mixed with the others)
+        numeric = _numerical_input_gradient(net, X[i], Y[i])
+        rel = np.linalg.norm(analytic[i] - numeric) / (np.linalg.norm(analytic[i]) + np.linalg.norm(numeric))
+        assert rel < 1e-7, f"example {i}: relative error {rel:.3g}"
+    np.testing.assert_allclose(net.input_gradient(X[1:2], Y[1:2])[0], analytic[1], rtol=1e-12, atol=1e-15)
+
+
+def test_input_gradient_checks_shapes():
+    net = Network(SMALL_SIZES, seed=0)
+    X, Y, _ = _data(2)
+    with pytest.raises(ConfigError, match=r"inputs must have shape"):
+        net.input_gradient(X[:, :100], Y)
+    with pytest.raises(ConfigError, match=r"n targets"):
+        net.input_gradient(X, Y[:1])
+
+
+# --- init="equal": the symmetry that gradient descent cannot break ------------------------------
+def test_equal_init_sets_every_weight_and_bias_to_one_value():
+    net = Network([784, 16, 16, 10], init="equal", seed=3)
+    assert np.all(net.params == EQUAL_VALUE)
+    np.testing.assert_array_equal(net.params, Network([784, 16, 16, 10], init="equal", seed=4).params)
+
+
+def test_equal_init_neurons_stay_identical_under_gradient_descent():
+    net = Network([784, 16, 16, 10], init="equal", dtype=np.float64)
+    X, Y, _ = _data(40, seed=5)
+    train(net, X, Y, eta=1.0, batch_size=10, epochs=20, weight_decay=1e-4, seed=0)
+    W1, W2, W3 = net.weights
+    assert np.abs(W1).max() > 1e-3 and np.abs(W2).max() > 1e-3     # the hidden layers did learn
+    for rows in (W1, W2, net.biases[0][:, None], net.biases[1][:, None]):
+        assert np.abs(rows - rows[0]).max() < 1e-12                  # but every neuron the same
+    assert np.abs(W3 - W3[:, :1]).max() < 1e-12                      # and seen the same by the outputs
