@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import choice, generator, number, whole
 from .data import inputs, one_hot
+from .errors import ConfigError
+from .network import example_costs
 
 
 def always_zero_pixels(images: np.ndarray) -> np.ndarray:
@@ -20,7 +23,7 @@ def always_zero_pixels(images: np.ndarray) -> np.ndarray:
 
 def noise_inputs(n: int, seed: int = 0) -> np.ndarray:
     """(n, 784) seeded uniform random noise in [0, 1): images of nothing."""
-    return np.random.default_rng(seed).random((n, 784))
+    return generator(seed).random((n, 784))
 
 
 def claims(net, X: np.ndarray) -> dict:
@@ -172,6 +175,63 @@ def epoch_ends(epochs: np.ndarray) -> np.ndarray:
     """Indices of the snapshots taken at the end of a whole epoch (1, 2, ...), from a run's (k,) epochs."""
     epochs = np.asarray(epochs, np.float64)
     return np.flatnonzero((epochs >= 1 - 1e-9) & np.isclose(epochs, np.round(epochs), rtol=0, atol=1e-9))
+
+
+def epochs_to_reach(run, train_accuracy: float) -> int | None:
+    """The first epoch at whose end ``run``'s training accuracy is at least ``train_accuracy`` (a
+    fraction in [0, 1]; 0 if the untrained network already is), or None if it never gets there.
+
+    Needs a run that records every epoch end (``epoch_snapshots`` >= its epochs), else ConfigError.
+    """
+    level = number(train_accuracy, "train accuracy (a fraction)", 0, 1)
+    ends = epoch_ends(run.epochs)
+    if not np.array_equal(np.round(run.epochs[ends]), np.arange(1, len(ends) + 1)):
+        raise ConfigError("this run records only some epoch ends; epochs_to_reach needs all of them "
+                          "(train it with epoch_snapshots at least its number of epochs)")
+    at = np.concatenate([[0], ends])   # snapshot 0 is epoch 0, the untrained network
+    hits = np.flatnonzero(run.train_accuracy[at] >= level)
+    return int(round(run.epochs[at[hits[0]]])) if len(hits) else None
+
+
+# --- the input that the network likes best ----------------------------------------------------
+DREAM_STARTS = ("blank", "noise")
+
+
+def dream(net, digit: int, steps: int = 200, eta: float = 1.0, start: str = "blank", seed=0, record: int = 50) -> dict:
+    """Gradient descent on the input instead of the weights: the image the network finds most like ``digit``.
+
+    From x_0 (784,), step x <- clip(x - eta * dC/dx, 0, 1) ``steps`` times (projected gradient
+    descent: pixels stay in [0, 1]), C the network's cost of x against the one-hot target of ``digit``
+    (``net.input_gradient``). ``start``: "blank" is all 0.0, the black background of MNIST (a grey
+    0.5 or noise image is four times brighter than a digit: it saturates the first layer, whose
+    slopes then let almost no gradient through, and several digits stall); "noise" is
+    ``noise_inputs(1, seed)``. The path is recorded at most ``record`` (>= 2) times, log-spaced
+    (dense early), always at step 0 and the last step; every step if ``record`` > ``steps``.
+
+    Returns {"steps": (k,) int, "images": (k, 784) float64 in [0, 1], "outputs": (k, 10),
+    "costs": (k,) the cost of each image, "digit", "start", "eta"}.
+    """
+    digit = whole(digit, "digit", 0, net.sizes[-1] - 1)
+    steps = whole(steps, "steps", low=0)
+    eta = number(eta, "eta (learning rate)", low=0, low_open=True)
+    choice(start, "start", DREAM_STARTS)
+    record = whole(record, "record (snapshots kept)", low=2)
+    kept = set(np.round(np.geomspace(1, max(steps, 1), record - 1)).astype(int)) | {0, steps}
+    if record > steps:
+        kept = set(range(steps + 1))
+    x = np.zeros((1, net.sizes[0])) if start == "blank" else noise_inputs(1, seed)
+    y = np.eye(net.sizes[-1])[[digit]]
+    images = []
+    for step in range(steps + 1):
+        if step in kept:
+            images.append(x[0].copy())
+        if step < steps:
+            x = np.clip(x - eta * net.input_gradient(x, y), 0.0, 1.0)
+    images = np.array(images)
+    outputs = np.asarray(net.forward(images), np.float64)
+    return {"steps": np.array(sorted(kept)), "images": images, "outputs": outputs,
+            "costs": example_costs(outputs, np.repeat(y, len(images), axis=0), net.cost_name),
+            "digit": digit, "start": start, "eta": eta}
 
 
 # --- landscape (scenes/landscape.py): a real 1-D slice of the cost -------------------------------
