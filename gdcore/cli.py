@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--sizes", type=_sizes, help="layer sizes, e.g. 784,30,10")
     t.add_argument("--activation", help="hidden activation: sigmoid or relu")
     t.add_argument("--cost", help="quadratic or cross_entropy")
-    t.add_argument("--init", help="normal (N(0,1)), fan_in (N(0,1/n_in)) or he (N(0,2/n_in))")
+    t.add_argument("--init", help="normal (N(0,1)), fan_in (N(0,1/n_in)), he (N(0,2/n_in)) or equal (all 0)")
     t.add_argument("--train-size", type=int, help="train on the first N training images")
     t.add_argument("--retrain", action="store_true", help="train again even if the run is cached (the cached file is replaced only once the new one is written)")
     t.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -153,16 +153,18 @@ def cmd_train(args) -> dict:
 def cmd_presets(args) -> dict:
     result = {name: {"description": describe(name), "config": preset(name).to_dict()} for name in PRESETS}
     if not args.json:
+        width = max(map(len, result)) + 1
         for name, info in result.items():
             c = info["config"]
             batch = "full batch" if c["batch_size"] is None else f"batch {c['batch_size']}"
             length = f"{c['epochs']:g} epochs" if c["epochs"] is not None else f"{c['steps']} steps"
-            print(f"{name:14s} {info['description']}")
-            print(f"{'':14s} {'-'.join(map(str, c['sizes']))} {c['activation']}/{c['cost']}, init {c['init']}, "
+            print(f"{name:{width}s} {info['description']}")
+            print(f"{'':{width}s} {'-'.join(map(str, c['sizes']))} {c['activation']}/{c['cost']}, init {c['init']}, "
                   f"eta {c['eta']:g} ({c['schedule']}), {batch}, momentum {c['momentum']:g}, "
                   f"weight decay {c['weight_decay']:g}, {length}"
                   f"{', first %d images' % c['train_size'] if c['train_size'] else ''}"
-                  f"{', shuffled labels' if c['shuffle_labels'] else ''}")
+                  f"{', shuffled labels' if c['shuffle_labels'] else ''}"
+                  f"{', ' + c['dtype'] if c['dtype'] != 'float32' else ''}")
     return result
 
 
