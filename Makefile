@@ -8,8 +8,8 @@ MANIM = .venv/bin/manim
 video: bootstrap        ## render the main lecture (scenes/descent.py) at 1080p60 into media/
 	$(MANIM) -q$(QUALITY) scenes/descent.py
 
-test: bootstrap         ## run the whole test suite
-	.venv/bin/python -m pytest -q
+test: bootstrap         ## run the whole test suite (on every core)
+	.venv/bin/python -m pytest -q -n auto
 
 bootstrap:
 	@./.ci/bootstrap

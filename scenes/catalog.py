@@ -1,5 +1,5 @@
 """Every standalone scene of the project: the parts of the chapter-2 lecture in lecture order
-(so that their numbers, 01-12, are the lecture's part numbers), then further scenes, then the
+(so that their numbers, 01-15, are the lecture's part numbers), then further scenes, then the
 lectures. The export commands, the benchmarks and the tests iterate over it. Add a row when you
 add a scene."""
 from __future__ import annotations
@@ -37,6 +37,9 @@ CATALOG = [
     Entry("weights", "BlankPixels", "Why the weights look random"),
     Entry("accuracy", "HowWellItDoes", "How well it does"),
     Entry("accuracy", "NoiseImages", "Confident nonsense"),
+    Entry("dreams", "WhatItThinksADigitIs", "What the network thinks a digit looks like"),
+    Entry("memorise", "ShuffledLabels", "True labels against shuffled labels"),
+    Entry("weights", "OtherNetworks", "What other networks learn"),
     Entry("sgd", "ExactTwoParameterSGD", "An exact picture: full batch versus mini-batches"),
     Entry("sgd", "MiniBatches", "Splitting the data into mini-batches"),
     Entry("sgd", "Momentum", "Momentum: a heavy ball keeps rolling"),

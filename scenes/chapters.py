@@ -8,10 +8,12 @@ from gdcore import analysis, load_mnist
 from scenes import settings
 from scenes.accuracy import ConfidentNonsense, ScoreOnTestSet
 from scenes.cost import NetworkAndCost, NetworkRecap, OneExampleCost
+from scenes.dreams import WhatItThinks
 from scenes.landscape import DescentInOneDimension, DescentInTwoDimensions
+from scenes.memorise import TrueAgainstShuffled, memorise_runs
 from scenes.nudges import LearningCurve, NudgeVector
 from scenes.sgd import RealStumble, stumble_runs
-from scenes.weights import EvolvingWeights, UntouchedPixels, video_run
+from scenes.weights import EvolvingWeights, OtherFirstLayers, UntouchedPixels, other_networks, video_run
 
 
 def chapter_two(seed: int = 0) -> list:
@@ -28,6 +30,8 @@ def chapter_two(seed: int = 0) -> list:
         lambda: RealStumble(*stumble_runs(), contrast=False),
         lambda: EvolvingWeights(video_run()), lambda: UntouchedPixels(video_run()),
         lambda: ScoreOnTestSet(video_run()), lambda: ConfidentNonsense(video_run(), seed=seed),
+        lambda: WhatItThinks(video_run()), lambda: TrueAgainstShuffled(*memorise_runs()),
+        lambda: OtherFirstLayers(other_networks()),
     ]
 
 

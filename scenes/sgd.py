@@ -16,23 +16,17 @@ import dataclasses
 from types import SimpleNamespace
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, DashedLine, FadeIn, FadeOut, Group, Line, MathTex, Scene,
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, DashedLine, FadeIn, FadeOut, Group, MathTex, Scene,
                    SurroundingRectangle, Triangle, ValueTracker, VGroup, linear)
 
 from gdcore import analysis, exact2d, landscape, load_mnist, runs, toys
 from scenes.camera import GdvizScene
 from scenes.visuals import (COST, FULL_BATCH, GRADIENT, MINI_BATCH, MUTED, ONE_EXAMPLE, SMALL_SIZE, TEXT,
                             TINY_SIZE, Ball, CostMap, DigitImage, PlainAxes, Readout, axes_polyline, caption,
-                            cost_legend, nice_step, recaption, text, title)
+                            cost_legend, nice_step, recaption, swatch, text, title)
 
 
 # --- small helpers --------------------------------------------------------------------------------
-def swatch(color, label: str, size: int = SMALL_SIZE) -> VGroup:
-    """A short line of ``color`` followed by ``label``: a legend entry for a path."""
-    line = Line(LEFT * 0.22, RIGHT * 0.22, stroke_color=color, stroke_width=5)
-    return VGroup(line, text(label, size, color)).arrange(RIGHT, buff=0.15)
-
-
 def lerp_path(path: np.ndarray, k: float) -> np.ndarray:
     """The point a fraction k - floor(k) of the way from iterate floor(k) to the next one of path (m, 2)."""
     if len(path) == 1:

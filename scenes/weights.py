@@ -3,12 +3,13 @@ beside the falling cost and rising test accuracy (all read from a recorded run).
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, Dot, FadeIn, Group, Scene, Transform, VGroup, VMobject
+from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, Group, Scene, Transform, VGroup, VMobject
 
 from gdcore import analysis, load_mnist, runs
 from scenes.camera import GdvizScene
 from scenes.visuals import (ACCURACY, COST, GRADIENT, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TEXT, TINY_SIZE,
-                            LogEpochAxes, PixelImage, Readout, WeightImage, caption, rgb, step_through, text, title)
+                            LogEpochAxes, PixelImage, Readout, WeightImage, caption, recaption, rgb, step_through, text,
+                            title)
 
 
 class EvolvingWeights:
@@ -167,4 +168,73 @@ class BlankPixels(GdvizScene):
 
     def construct(self):
         self.part = UntouchedPixels(video_run())
+        self.part.play(self)
+
+
+# --- part: what other networks' first layers learn -------------------------------------------------
+class OtherFirstLayers:
+    """The lecture asks what would make the first layer pick up edges and patterns: the first-layer
+    weight images of real trained networks side by side. ``networks`` is [(run, name)]; a layer of
+    more than 16 neurons shows its first 16, and says so.
+
+    ``shown``: for each network, its sizes, the neurons shown, its test accuracy, and the largest
+    difference between any two of the shown neurons' weights (0 when they are all alike).
+    """
+
+    name = "What other networks learn"
+    SHOWN = 16
+
+    def __init__(self, networks):
+        self.networks = networks
+        self.shown = {"networks": []}
+        for run, label in networks:
+            W = run.network(-1).weights[0]
+            rows = W[:self.SHOWN]
+            self.shown["networks"].append({
+                "label": label, "sizes": list(run.config.sizes), "neurons": len(rows), "of": len(W),
+                "test_accuracy": float(run.test_accuracy[-1]),
+                "largest_difference": float(np.abs(rows - rows[0]).max())})
+
+    def play(self, scene: Scene) -> None:
+        heading = title("What do other networks' first layers learn?")
+        panels = Group(*[self.panel(run, label, info) for (run, label), info in zip(self.networks,
+                                                                                      self.shown["networks"])])
+        panels.arrange(RIGHT, buff=0.45, aligned_edge=UP).next_to(heading, DOWN, buff=0.35)
+        note = caption("Each image is one first-layer neuron's 784 weights (blue +, red −), after training.")
+        scene.play(FadeIn(heading), FadeIn(note))
+        for panel in panels:
+            scene.play(FadeIn(panel, lag_ratio=0.02), run_time=0.8)
+        scene.wait(1.5)
+        stuck = [i for i in self.shown["networks"] if i["largest_difference"] == 0]
+        if stuck:
+            line = (f"Started with all weights equal, every hidden neuron gets the same gradient and stays a copy of "
+                    f"the others forever: {stuck[0]['test_accuracy']:.1%} on the test set.")
+        else:
+            line = "Different networks, different first layers: none of them is a tidy set of edge detectors."
+        recaption(scene, note, line, 0.4)
+        scene.wait(2.5)
+
+    def panel(self, run, label: str, info: dict) -> Group:
+        rows = run.network(-1).weights[0][:self.SHOWN]
+        grid = Group(*[WeightImage(w, height=0.92) for w in rows]).arrange_in_grid(4, 4, buff=0.07)
+        sizes = "-".join(map(str, info["sizes"]))
+        lines = [label, sizes if info["of"] <= self.SHOWN else f"{sizes}: its first {info['neurons']} of {info['of']}",
+                 f"test accuracy {info['test_accuracy']:.1%}"]
+        words = VGroup(*[text(s, TINY_SIZE, c) for s, c in zip(lines, (TEXT, MUTED, ACCURACY))])
+        words.arrange(DOWN, buff=0.08)
+        return Group(grid, words.next_to(grid, DOWN, buff=0.15))
+
+
+def other_networks() -> list:
+    """[(run, name)] of the comparison: the lecture's network, the 'tweaked' one and the 'symmetric' one
+    (trained once if missing: about 45 s and 5 s)."""
+    return [(video_run(), "the lecture's network"), (runs.get("tweaked"), "wider, ReLU, cross-entropy"),
+            (runs.get("symmetric"), "started with all weights equal")]
+
+
+class OtherNetworks(GdvizScene):
+    """Standalone: the first layers of the 'video', 'tweaked' and 'symmetric' networks."""
+
+    def construct(self):
+        self.part = OtherFirstLayers(other_networks())
         self.part.play(self)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 from pathlib import Path
 
 import numpy as np
@@ -34,9 +35,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTROL = Path(__file__).resolve().parent / "control_data"
 LEVELS = 3          # colour levels of slack (antialiasing of edges that moved by a few ulps)
 MAX_PIXELS = 0      # pixels allowed to fail even that
-# Text and formulas are cached where manim keeps them by default (media/, git-ignored) and shared by
-# every test: building each Text or MathTex anew is most of a frame test's time.
-TEXT_DIRS = {"text_dir": str(ROOT / "media" / "texts"), "tex_dir": str(ROOT / "media" / "Tex")}
+# Text and formulas are cached under media/ (git-ignored) and shared by every test of a process
+# (one folder per xdist worker: manim writes them non-atomically): building each Text or MathTex
+# anew is most of a frame test's time.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+TEXT_DIRS = {"text_dir": str(ROOT / "media" / f"texts-{_WORKER}"), "tex_dir": str(ROOT / "media" / f"Tex-{_WORKER}")}
 
 
 def frame_mismatch(frame: np.ndarray, control: np.ndarray, levels: int = LEVELS) -> np.ndarray:

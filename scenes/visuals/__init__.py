@@ -21,9 +21,11 @@ from scenes.visuals.palette import (
     NEGATIVE,
     ONE_EXAMPLE,
     POSITIVE,
+    SHUFFLED_LABELS,
     TEXT,
     THEME,
     THEMES,
+    TRUE_LABELS,
     rgb,
     signed_color,
 )
@@ -54,6 +56,7 @@ from scenes.visuals.plots import (
     cost_map_rgba,
     nice_step,
     signed_bar,
+    swatch,
 )
 from scenes.visuals.motion import recaption, step_through
 
@@ -69,9 +72,11 @@ __all__ = [
     "NEGATIVE",
     "ONE_EXAMPLE",
     "POSITIVE",
+    "SHUFFLED_LABELS",
     "TEXT",
     "THEME",
     "THEMES",
+    "TRUE_LABELS",
     "rgb",
     "signed_color",
     "BODY_SIZE",
@@ -108,6 +113,7 @@ __all__ = [
     "cost_map_rgba",
     "nice_step",
     "signed_bar",
+    "swatch",
     "recaption",
     "step_through",
 ]

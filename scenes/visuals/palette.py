@@ -46,6 +46,10 @@ FULL_BATCH = GRADIENT                                           # the true gradi
 MINI_BATCH = {"dark": "#5CD0B3", "light": "#00796B"}[THEME]     # a mini-batch of examples per step
 ONE_EXAMPLE = {"dark": "#EE8CEE", "light": "#8E24AA"}[THEME]    # a single example per step
 
+# --- true labels against shuffled labels (memorisation) -----------------------------------------
+TRUE_LABELS = {"dark": "#7FC8F8", "light": "#1F6FB4"}[THEME]    # trained on the real labels
+SHUFFLED_LABELS = {"dark": "#F4A259", "light": "#B35C00"}[THEME]  # trained on shuffled labels
+
 
 def rgb(color) -> np.ndarray:
     """A manim colour as three floats in [0, 1]."""

@@ -218,3 +218,9 @@ def cost_legend(lo: float, hi: float, height: float = 3.0, width: float = 0.28, 
     legend = Group(bar, frame, marks, name)
     legend.y_of = lambda c: frame.get_bottom()[1] + frame.height * float(np.clip((c - lo) / (hi - lo), 0, 1))
     return legend
+
+
+def swatch(color, label: str, size: int = SMALL_SIZE) -> VGroup:
+    """A short line of ``color`` followed by ``label``: a legend entry for a path."""
+    line = Line(LEFT * 0.22, RIGHT * 0.22, stroke_color=color, stroke_width=5)
+    return VGroup(line, text(label, size, color)).arrange(RIGHT, buff=0.15)

@@ -1,0 +1,103 @@
+"""Part: what the trained network "thinks" a digit looks like. Gradient descent on the 784 pixels
+(kept in [0, 1]) instead of the weights, to make the real network answer a digit: the images it
+finds score as confident digits, yet look like noise (gdcore.analysis.dream)."""
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Group, Scene, VGroup
+
+from gdcore import analysis
+from scenes.camera import GdvizScene
+from scenes.visuals import (ACCURACY, COST, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, DigitImage, OutputBars, Readout,
+                            caption, digit_rgba, recaption, step_through, text, title)
+from scenes.weights import video_run
+
+
+def pixels(x: np.ndarray) -> np.ndarray:
+    """(784,) input in [0, 1] -> (28, 28) uint8 image."""
+    return np.round(np.asarray(x).reshape(28, 28) * 255).astype(np.uint8)
+
+
+class WhatItThinks:
+    """Projected gradient descent on the input of the trained network, towards ``digit``; then the
+    same towards every digit, in a grid.
+
+    ``shown``: the target, eta, steps, start, the recorded steps with the target's activation and
+    the cost at each, and for every digit its final image's activation (all from analysis.dream).
+    """
+
+    name = "What the network thinks a digit looks like"
+
+    def __init__(self, run, digit: int = 5, steps: int = 200, eta: float = 1.0, start: str = "blank",
+                 seconds: float = 6.0):
+        self.run, self.digit, self.seconds = run, digit, seconds
+        net = run.network(-1)
+        self.paths = {d: analysis.dream(net, d, steps=steps, eta=eta, start=start) for d in range(net.sizes[-1])}
+        path = self.paths[digit]
+        self.shown = {"digit": digit, "eta": eta, "steps": steps, "start": start, "recorded": path["steps"].tolist(),
+                      "activation": path["outputs"][:, digit].tolist(), "cost": path["costs"].tolist(),
+                      "final": {d: float(p["outputs"][-1, d]) for d, p in self.paths.items()},
+                      "final_answer": {d: int(p["outputs"][-1].argmax()) for d, p in self.paths.items()}}
+
+    def play(self, scene: Scene) -> None:
+        stage = self.show_start(scene)
+        self.descend(scene, stage)
+        self.every_digit(scene)
+
+    def show_start(self, scene):
+        path = self.paths[self.digit]
+        heading = title(f"What does the network think a {self.digit} looks like?")
+        image = DigitImage(pixels(path["images"][0]), height=3.2).move_to(LEFT * 3.4 + DOWN * 0.25)
+        image_label = text("the input: 784 pixels, each in [0, 1]", TINY_SIZE, MUTED).next_to(image, DOWN, buff=0.15)
+        bars = OutputBars(path["outputs"][0], width=2.4, highlight=self.digit).move_to(RIGHT * 2.9 + DOWN * 0.45)
+        bars_label = text("its output activations", SMALL_SIZE, MUTED).next_to(bars, UP, buff=0.2)
+        step = Readout("step", 0, TEXT, "{:d}", TINY_SIZE)
+        cost = Readout(f"cost (target {self.digit})", float(path["costs"][0]), COST, "{:.4f}", TINY_SIZE)
+        reads = VGroup(step, cost).arrange(RIGHT, buff=0.5).next_to(bars_label, UP, buff=0.25)
+        note = caption("Gradient descent turned around: keep the trained weights, and move the 784 pixels downhill "
+                       f"on the cost of answering {self.digit}.")
+        scene.play(FadeIn(heading), FadeIn(image), FadeIn(image_label), FadeIn(note))
+        scene.play(FadeIn(bars_label), FadeIn(bars, lag_ratio=0.05), FadeIn(reads))
+        scene.wait(1)
+        return type("Stage", (), {"image": image, "bars": bars, "step": step, "cost": cost, "note": note})
+
+    def descend(self, scene, stage) -> None:
+        path = self.paths[self.digit]
+
+        def show(k):
+            stage.image.image.set_rgba(digit_rgba(pixels(path["images"][k])))
+            stage.bars.set_values(path["outputs"][k])
+            stage.step.set_value(int(path["steps"][k]))
+            stage.cost.set_value(float(path["costs"][k]))
+
+        step_through(scene, 0, len(path["steps"]) - 1, show, self.seconds, host=stage.image)
+        final = path["outputs"][-1]
+        stage.note = recaption(scene, stage.note, f"After {int(path['steps'][-1])} steps it answers {self.digit} with "
+                               f"activation {final[self.digit]:.2f}, and the picture is not a {self.digit}: "
+                               "it is noise that this network scores.", 0.4)
+        scene.wait(2)
+
+    def every_digit(self, scene) -> None:
+        scene.play(*[FadeOut(m) for m in scene.mobjects])
+        heading = title("The image each digit's output likes best")
+        cells = Group()
+        for d, path in self.paths.items():
+            final = path["outputs"][-1]
+            colour = ACCURACY if final.argmax() == d else COST
+            cell = Group(DigitImage(pixels(path["images"][-1]), height=1.75),
+                         text(f"{d}: activation {final[d]:.2f}", TINY_SIZE, colour))
+            cells.add(cell.arrange(DOWN, buff=0.12))
+        cells.arrange_in_grid(2, 5, buff=(0.35, 0.3)).next_to(heading, DOWN, buff=0.4)
+        confident = sum(p["outputs"][-1].argmax() == d for d, p in self.paths.items())
+        note = caption(f"The network answers each of them confidently ({confident} of {len(self.paths)} as the intended "
+                       "digit), yet it has no idea how to draw one.")
+        scene.play(FadeIn(heading), FadeIn(cells, lag_ratio=0.08), FadeIn(note))
+        scene.wait(2.5)
+
+
+class WhatItThinksADigitIs(GdvizScene):
+    """Standalone: gradient descent on the input of the trained 'video' network."""
+
+    def construct(self):
+        self.part = WhatItThinks(video_run())
+        self.part.play(self)

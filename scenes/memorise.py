@@ -1,0 +1,115 @@
+"""Part: true labels against shuffled labels. The lecture's network trained on the same few thousand
+images twice, once with their real labels and once with the labels shuffled: it memorises the
+shuffled ones too, but slowly, and learns nothing that carries to the test set (real runs)."""
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, RIGHT, FadeIn, Scene, VGroup, VMobject
+
+from gdcore import analysis, runs
+from scenes.camera import GdvizScene
+from scenes.visuals import (SHUFFLED_LABELS, SMALL_SIZE, TEXT, TRUE_LABELS, PlainAxes, Readout, caption,
+                            nice_step, recaption, step_through, swatch, title)
+
+
+
+def memorise_runs() -> tuple:
+    """The pair of runs (presets 'memorise-true' and 'memorise-shuffled'), trained once if missing."""
+    return runs.get("memorise-true"), runs.get("memorise-shuffled")
+
+
+def per_epoch(run) -> dict:
+    """The run at epoch 0 and every epoch end: {"epoch", "train_cost", "train_accuracy", "test_accuracy"}."""
+    at = np.concatenate([[0], analysis.epoch_ends(run.epochs)])
+    return {"epoch": np.round(run.epochs[at]).astype(int), "train_cost": run.train_cost[at].astype(np.float64),
+            "train_accuracy": run.train_accuracy[at].astype(np.float64),
+            "test_accuracy": run.test_accuracy[at].astype(np.float64)}
+
+
+class TrueAgainstShuffled:
+    """Training cost and training accuracy per epoch of two runs on the same images, one with true and
+    one with shuffled labels, drawn epoch by epoch; then how far memorisation got, and how much later.
+
+    ``shown``: both runs' per-epoch numbers, the level compared, the epoch each reached it, the test
+    accuracies.
+    """
+
+    name = "True labels against shuffled labels"
+
+    def __init__(self, true_run, shuffled_run, seconds: float = 8.0):
+        if not shuffled_run.config.shuffle_labels or true_run.config.shuffle_labels:
+            raise ValueError("the first run must have the true labels and the second shuffled ones")
+        self.runs, self.seconds = {"true": true_run, "shuffled": shuffled_run}, seconds
+        self.curves = {k: per_epoch(r) for k, r in self.runs.items()}
+        self.n = true_run.config.train_size
+        final = float(self.curves["shuffled"]["train_accuracy"][-1])
+        self.level = float(np.floor(final * 10) / 10)           # a round level the shuffled run reached
+        self.reached = {k: analysis.epochs_to_reach(r, self.level) for k, r in self.runs.items()}
+        self.tests = {k: float(c["test_accuracy"][-1]) for k, c in self.curves.items()}
+        self.shown = {"n": self.n, "level": self.level, "reached": self.reached, "test_accuracy": self.tests,
+                      "curves": {k: {m: v.tolist() for m, v in c.items()} for k, c in self.curves.items()},
+                      "readouts": {}}
+
+    def play(self, scene: Scene) -> None:
+        stage = self.show_axes(scene)
+        self.train_both(scene, stage)
+        self.conclude(scene, stage)
+
+    def show_axes(self, scene):
+        epochs = int(max(c["epoch"][-1] for c in self.curves.values()))
+        top = float(np.ceil(max(c["train_cost"].max() for c in self.curves.values()) * 2) / 2)
+        heading = title(f"The same {self.n:,} images, with true and with shuffled labels")
+        x_range = [0, epochs, nice_step(epochs, 4)]
+        cost = PlainAxes(x_range, [0, top, nice_step(top, 4)], width=5.2, height=3.0, x_name="epoch",
+                         y_name="training cost", x_format="{:,.0f}")
+        accuracy = PlainAxes(x_range, [0, 1, 0.25], width=5.2, height=3.0, x_name="epoch",
+                             y_name="training accuracy", x_format="{:,.0f}", y_format="{:.0%}")
+        VGroup(cost, accuracy).arrange(RIGHT, buff=1.5).move_to(DOWN * 0.35)
+        key = VGroup(swatch(TRUE_LABELS, "true labels", SMALL_SIZE),
+                     swatch(SHUFFLED_LABELS, "shuffled labels", SMALL_SIZE)).arrange(RIGHT, buff=0.8)
+        epoch = Readout("epoch", 0, TEXT, "{:,d}", SMALL_SIZE)
+        VGroup(key, epoch).arrange(RIGHT, buff=1.2).next_to(heading, DOWN, buff=0.3)
+        first = self.runs["true"].config
+        note = caption(f"The lecture's network ({'-'.join(map(str, first.sizes))}), the same start and the same "
+                       f"training (η = {first.eta:g}), twice: only the labels differ.")
+        scene.play(FadeIn(heading), FadeIn(cost), FadeIn(accuracy), FadeIn(key), FadeIn(epoch), FadeIn(note))
+        lines = {(k, m): VMobject(stroke_color=colour, stroke_width=3)
+                 for k, colour in (("true", TRUE_LABELS), ("shuffled", SHUFFLED_LABELS))
+                 for m in ("train_cost", "train_accuracy")}
+        scene.add(*lines.values())
+        return type("Stage", (), {"cost": cost, "accuracy": accuracy, "epoch": epoch, "lines": lines, "note": note})
+
+    def train_both(self, scene, stage) -> None:
+        last = int(max(c["epoch"][-1] for c in self.curves.values()))
+
+        def show(e):
+            for (k, m), line in stage.lines.items():
+                c = self.curves[k]
+                upto = c["epoch"] <= e
+                axes = stage.cost if m == "train_cost" else stage.accuracy
+                pts = [axes.c2p(x, y) for x, y in zip(c["epoch"][upto], c[m][upto])]
+                line.set_points_as_corners(pts if len(pts) > 1 else pts * 2)
+            stage.epoch.set_value(e)
+            self.shown["readouts"].setdefault("epoch", []).append(e)
+
+        step_through(scene, 0, last, show, self.seconds, host=stage.cost)
+        scene.wait(1)
+
+    def conclude(self, scene, stage) -> None:
+        true, shuffled = self.reached["true"], self.reached["shuffled"]
+        tests = self.tests
+        stage.note = recaption(scene, stage.note, f"Both get {self.level:.0%} of the {self.n:,} images right: the true "
+                               f"labels by epoch {true}, the shuffled ones only by epoch {shuffled}.", 0.4)
+        scene.wait(2)
+        stage.note = recaption(scene, stage.note, f"On the 10,000 test images: {tests['true']:.1%} with true labels, "
+                               f"{tests['shuffled']:.1%} with shuffled ones (chance is 10%): memorised, not learned.",
+                               0.4)
+        scene.wait(2.5)
+
+
+class ShuffledLabels(GdvizScene):
+    """Standalone: the presets 'memorise-true' and 'memorise-shuffled'."""
+
+    def construct(self):
+        self.part = TrueAgainstShuffled(*memorise_runs())
+        self.part.play(self)
