@@ -276,7 +276,7 @@ def envelope(values: np.ndarray, chunk: int) -> tuple[np.ndarray, np.ndarray]:
     return order + 1, values[order]
 
 
-# --- mini-batches (scenes/sgd.py) ---------------------------------------------------------------
+# --- mini-batches (scenes/minibatches.py, stumble.py) ---------------------------------------------------------------
 def minibatch_order(config, epoch: int = 0) -> np.ndarray:
     """(n,) int: the order in which a mini-batch run with ``config`` (a RunConfig) visits its n
     training examples during epoch ``epoch`` (0-based). Step k of that epoch (k = 0, 1, ...) learns

@@ -46,7 +46,7 @@ PRESETS: dict[str, tuple[RunConfig, str]] = {
     "symmetric": (dataclasses.replace(VIDEO, init="equal", epochs=5, dtype="float64"),
                   "the video's network and training with every weight and bias started at 0: the neurons of "
                   "a layer stay identical, so it learns like a 784-1-1-10 network"),
-    # --- scenes/sgd.py: the drunk man and the calculating man, from the same initialisation (seed 0).
+    # --- scenes/stumble.py: the drunk man and the calculating man, from the same initialisation (seed 0).
     # Measured: 100 full-batch steps reach cost 0.863 (about 3 s of training); 1,000 SGD steps (one
     # pass over the 10,000 images) reach 0.212 (about 3 s). PCA of both paths: 93 % + 4 %.
     "stumble-gd": (RunConfig(sizes=(784, 16, 16, 10), activation="sigmoid", cost="quadratic", init="fan_in",

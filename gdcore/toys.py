@@ -63,7 +63,7 @@ def first_outside(path, bounds=BUMPY_RANGE) -> int | None:
     return int(outside[0]) if len(outside) else None
 
 
-# --- momentum (scenes/sgd.py): a ravine, and the heavy-ball method on it --------------------------
+# --- momentum (scenes/momentum.py): a ravine, and the heavy-ball method on it --------------------------
 def ravine(x, y):
     """A 2-D toy cost shaped like a long narrow ravine along x: C(x, y) = 0.02 x^2 + y^2."""
     return 0.02 * np.asarray(x, np.float64) ** 2 + np.asarray(y, np.float64) ** 2

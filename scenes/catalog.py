@@ -32,7 +32,7 @@ CATALOG = [
     Entry("landscape", "TwoDimensionalDescent", "Gradient descent in 2-D"),
     Entry("nudges", "GradientAsNudges", "The gradient as nudges"),
     Entry("nudges", "Learning", "Learning: the cost falling"),
-    Entry("sgd", "RealNetworkStumble", "The real network: the drunk man and the careful one"),
+    Entry("stumble", "RealNetworkStumble", "The real network: the drunk man and the careful one"),
     Entry("weights", "HiddenWeights", "What the first layer learns"),
     Entry("weights", "BlankPixels", "Why the weights look random"),
     Entry("accuracy", "HowWellItDoes", "How well it does"),
@@ -40,10 +40,10 @@ CATALOG = [
     Entry("dreams", "WhatItThinksADigitIs", "What the network thinks a digit looks like"),
     Entry("memorise", "ShuffledLabels", "True labels against shuffled labels"),
     Entry("weights", "OtherNetworks", "What other networks learn"),
-    Entry("sgd", "ExactTwoParameterSGD", "An exact picture: full batch versus mini-batches"),
-    Entry("sgd", "MiniBatches", "Splitting the data into mini-batches"),
-    Entry("sgd", "Momentum", "Momentum: a heavy ball keeps rolling"),
-    Entry("sgd", "TooLargeLearningRate", "A learning rate that is far too large"),
+    Entry("exact_sgd", "ExactTwoParameterSGD", "An exact picture: full batch versus mini-batches"),
+    Entry("minibatches", "MiniBatches", "Splitting the data into mini-batches"),
+    Entry("momentum", "Momentum", "Momentum: a heavy ball keeps rolling"),
+    Entry("blowup", "TooLargeLearningRate", "A learning rate that is far too large"),
     Entry("descent", "GradientDescentLecture", "Chapter 2: gradient descent (the whole lecture)", lecture=True),
 ]
 

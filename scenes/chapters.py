@@ -12,7 +12,7 @@ from scenes.dreams import WhatItThinks
 from scenes.landscape import DescentInOneDimension, DescentInTwoDimensions
 from scenes.memorise import TrueAgainstShuffled, memorise_runs
 from scenes.nudges import LearningCurve, NudgeVector
-from scenes.sgd import RealStumble, stumble_runs
+from scenes.stumble import RealStumble, stumble_runs
 from scenes.weights import EvolvingWeights, OtherFirstLayers, UntouchedPixels, other_networks, video_run
 
 

@@ -1,4 +1,4 @@
-"""gdcore functions for scenes/sgd.py: the order of a run's mini-batches, replaying its steps one by
+"""gdcore functions for the SGD parts (scenes/stumble.py, minibatches.py): the order of a run's mini-batches, replaying its steps one by
 one, and the heavy-ball method on the toy ravine."""
 import numpy as np
 import pytest

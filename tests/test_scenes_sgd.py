@@ -1,4 +1,4 @@
-"""scenes/sgd.py: frame comparisons, values on screen equal gdcore's (recomputed independently), every
+"""The SGD parts (scenes/exact_sgd.py, stumble.py, minibatches.py, momentum.py, blowup.py): frame comparisons, values on screen equal gdcore's (recomputed independently), every
 picture inside the frame with legible text, and the standalone scenes through the real manim command."""
 from functools import lru_cache
 from pathlib import Path
@@ -12,7 +12,11 @@ from scipy.special import expit
 
 import scene_data
 from gdcore import analysis, landscape, load_mnist, runs
-from scenes.sgd import BlowUp, DealMiniBatches, ExactStumble, HeavyBall, RealStumble
+from scenes.blowup import BlowUp
+from scenes.exact_sgd import ExactStumble
+from scenes.minibatches import DealMiniBatches
+from scenes.momentum import HeavyBall
+from scenes.stumble import RealStumble
 from scenes.visuals import TINY_SIZE
 
 __module_test__ = "sgd"
@@ -283,9 +287,10 @@ def test_a_part_plays_in_the_lecture_s_three_d_scene():
 def test_standalone_scenes_render(tmp_path):
     from scenes.catalog import CATALOG
 
-    names = [e.scene for e in CATALOG if e.module == "sgd"]
-    assert sorted(names) == sorted(["ExactTwoParameterSGD", "RealNetworkStumble", "MiniBatches", "Momentum",
-                                    "TooLargeLearningRate"])
+    modules = {"exact_sgd": "ExactTwoParameterSGD", "stumble": "RealNetworkStumble", "minibatches": "MiniBatches",
+               "momentum": "Momentum", "blowup": "TooLargeLearningRate"}
+    assert {e.module: e.scene for e in CATALOG if e.module in modules} == modules
     cfg = tmp_path / "test.cfg"
     cfg.write_text("[CLI]\n" + "".join(f"{k} = {v}\n" for k, v in TEXT_DIRS.items()))
-    scene_data.render_stills(tmp_path, "sgd", *names, extra=("--config_file", str(cfg)))
+    for module, scene in modules.items():
+        scene_data.render_stills(tmp_path / module, module, scene, extra=("--config_file", str(cfg)))
