@@ -2,9 +2,7 @@
 functions (the network, and the cost function built on top of it). Every number on screen is read from
 a recorded run or computed by gdcore on MNIST.
 
-    .venv/bin/manim -ql scenes/cost.py Recap
-    .venv/bin/manim -ql scenes/cost.py CostOfOneExample
-    .venv/bin/manim -ql scenes/cost.py TwoFunctions
+    .venv/bin/manim -ql scenes/cost.py Recap      # or CostOfOneExample, TwoFunctions
 """
 from __future__ import annotations
 
@@ -15,9 +13,8 @@ from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circumscribe, FadeIn, FadeOut, 
 from gdcore import inputs, load_mnist, one_hot
 from gdcore.analysis import cost_breakdown, first_with_label, parameter_breakdown
 from scenes.camera import GdvizScene
-from scenes.visuals import (BODY_SIZE, COST, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TINY_SIZE,
-                            ColumnVector, DigitImage, FunctionBox, NetworkDiagram, OutputBars, caption, fit_width,
-                            light_layer, text, title)
+from scenes.visuals import (BODY_SIZE, COST, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TINY_SIZE, ColumnVector, DigitImage,
+                            FunctionBox, NetworkDiagram, OutputBars, caption, fit_width, light_layer, text, title)
 from scenes.weights import video_run
 
 
