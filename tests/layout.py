@@ -2,7 +2,7 @@
 
 ``check_layout(scene)`` returns the problems on screen now (empty when the layout is fine):
 
-- two pieces of text overlap (Text, MathTex, Tex, Code lines, Readouts), unless both were marked
+- two pieces of text overlap (Text, MarkupText, MathTex, Tex, Readouts, Paragraphs and so Code), unless both were marked
   with the same reason by ``scenes.visuals.may_overlap`` at the call site;
 - an image or a network diagram covers a piece of text that is not its own (same exception);
 - a piece of text sticks out of the frame;
@@ -15,11 +15,11 @@ each step's problems.
 from __future__ import annotations
 
 import numpy as np
-from manim import ImageMobject, MarkupText, SingleStringMathTex, Text, config
+from manim import ImageMobject, MarkupText, Paragraph, SingleStringMathTex, Text, config
 
 from scenes.visuals import MIN_TEXT_SIZE, NetworkDiagram, Readout
 
-TEXTS = (Text, MarkupText, SingleStringMathTex, Readout)
+TEXTS = (Text, MarkupText, Paragraph, SingleStringMathTex, Readout)   # Paragraph: also Code's lines
 COVERS = (ImageMobject, NetworkDiagram)
 SLACK = 0.01        # units (0.6 px at 480p) by which boxes may touch or graze the frame's edge
 
@@ -74,6 +74,14 @@ def pieces(scene) -> tuple[list, list]:
     return texts, covers
 
 
+def drawn_size(mob) -> float:
+    """The font size a text is drawn at now, after any scaling (a Paragraph keeps the Text it was cut
+    from, unscaled, in ``lines_text``)."""
+    if isinstance(mob, Paragraph):
+        return float(mob.lines_text.font_size) * mob.height / mob.lines_text.height
+    return float(mob.font_size)
+
+
 def check_layout(scene) -> list[str]:
     """The layout problems on screen now (see the module's docstring)."""
     texts, covers = pieces(scene)
@@ -83,7 +91,7 @@ def check_layout(scene) -> list[str]:
         x0, y0, x1, y1 = t.box
         if x0 < -w or x1 > w or y0 < -h or y1 > h:
             problems.append(f"{t.name()} sticks out of the frame: box {np.round(t.box, 2).tolist()}")
-        size = float(t.mob.font_size)             # as drawn now, after any scaling
+        size = drawn_size(t.mob)
         if size < MIN_TEXT_SIZE - 0.05:
             problems.append(f"{t.name()} is too small: font size {size:.1f} < {MIN_TEXT_SIZE}")
     for i, a in enumerate(texts):

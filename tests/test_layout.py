@@ -92,3 +92,15 @@ def test_long_captions_wrap_instead_of_shrinking():
         assert len(long) == 2 and all(line.font_size == pytest.approx(SMALL_SIZE) for line in long)
         with pytest.raises(ValueError, match="say less"):
             caption("words " * 80)
+
+
+def test_code_and_paragraphs_are_checked_too():
+    from manim import Code, Paragraph
+    with tempconfig(TINY):
+        scene = GdvizScene()
+        code = Code(code_string="def cost(a, y):\n    return ((a - y) ** 2).sum()", language="python")
+        scene.add(code, text("over the code", SMALL_SIZE).move_to(code))
+        assert any("overlaps" in p for p in check_layout(scene))
+        scene.clear()
+        scene.add(Paragraph("two lines", "of small print", font_size=18).scale(0.6))
+        assert any("too small" in p for p in check_layout(scene))
