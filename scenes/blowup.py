@@ -13,21 +13,8 @@ from manim import DOWN, LEFT, UP, Create, FadeIn, Scene, VGroup, linear
 from gdcore import analysis, load_mnist, runs
 from scenes.camera import GdvizScene
 from scenes.sgd import table_row
-from scenes.visuals import (
-    COST,
-    MUTED,
-    SMALL_SIZE,
-    TEXT,
-    TINY_SIZE,
-    PlainAxes,
-    axes_polyline,
-    caption,
-    nice_step,
-    recaption,
-    swatch,
-    text,
-    title,
-)
+from scenes.visuals import (COST, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, PlainAxes, axes_polyline, caption, nice_step,
+                            recaption, swatch, text, title)
 
 
 # --- a learning rate that is far too large ----------------------------------------------------

@@ -9,46 +9,14 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    Arrow,
-    DashedLine,
-    FadeIn,
-    FadeOut,
-    Group,
-    MathTex,
-    Scene,
-    ValueTracker,
-    VGroup,
-    linear,
-)
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, DashedLine, FadeIn, FadeOut, Group, MathTex, Scene, ValueTracker,
+                   VGroup, linear)
 
 from gdcore import exact2d, load_mnist
 from scenes.camera import GdvizScene
 from scenes.sgd import ShowsReadouts, lerp_path, on_baseline
-from scenes.visuals import (
-    COST,
-    FULL_BATCH,
-    MINI_BATCH,
-    MUTED,
-    ONE_EXAMPLE,
-    SMALL_SIZE,
-    TEXT,
-    TINY_SIZE,
-    Ball,
-    CostMap,
-    DigitImage,
-    Readout,
-    caption,
-    nice_step,
-    recaption,
-    swatch,
-    text,
-    title,
-)
+from scenes.visuals import (COST, FULL_BATCH, MINI_BATCH, MUTED, ONE_EXAMPLE, SMALL_SIZE, TEXT, TINY_SIZE, Ball,
+                            CostMap, DigitImage, Readout, caption, nice_step, recaption, swatch, text, title)
 
 
 # --- the exact 2-D picture ----------------------------------------------------------------

@@ -8,42 +8,13 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-from manim import (
-    DOWN,
-    LEFT,
-    RIGHT,
-    UP,
-    Create,
-    FadeIn,
-    FadeOut,
-    Group,
-    MathTex,
-    Scene,
-    SurroundingRectangle,
-    VGroup,
-    linear,
-)
+from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, Group, MathTex, Scene, SurroundingRectangle, VGroup,
+                   linear)
 
 from gdcore import analysis, load_mnist, runs
 from scenes.camera import GdvizScene
-from scenes.visuals import (
-    COST,
-    GRADIENT,
-    MINI_BATCH,
-    MUTED,
-    SMALL_SIZE,
-    TEXT,
-    TINY_SIZE,
-    DigitImage,
-    PlainAxes,
-    axes_polyline,
-    caption,
-    nice_step,
-    recaption,
-    swatch,
-    text,
-    title,
-)
+from scenes.visuals import (COST, GRADIENT, MINI_BATCH, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, DigitImage, PlainAxes,
+                            axes_polyline, caption, nice_step, recaption, swatch, text, title)
 
 
 # --- dealing the data into mini-batches ----------------------------------------------------

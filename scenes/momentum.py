@@ -10,21 +10,8 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, MathTex, Scene, ValueTracker, V
 from gdcore import toys
 from scenes.camera import GdvizScene
 from scenes.sgd import ShowsReadouts, lerp_path, on_baseline
-from scenes.visuals import (
-    COST,
-    FULL_BATCH,
-    MINI_BATCH,
-    SMALL_SIZE,
-    TINY_SIZE,
-    Ball,
-    CostMap,
-    Readout,
-    caption,
-    recaption,
-    swatch,
-    text,
-    title,
-)
+from scenes.visuals import (COST, FULL_BATCH, MINI_BATCH, SMALL_SIZE, TINY_SIZE, Ball, CostMap, Readout, caption,
+                            recaption, swatch, text, title)
 
 
 # --- momentum --------------------------------------------------------------------------------

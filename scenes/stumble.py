@@ -15,24 +15,8 @@ from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Group, Scene, Triangle
 from gdcore import analysis, landscape, load_mnist, runs
 from scenes.camera import GdvizScene
 from scenes.sgd import ShowsReadouts, on_baseline, table_row
-from scenes.visuals import (
-    FULL_BATCH,
-    MINI_BATCH,
-    MUTED,
-    SMALL_SIZE,
-    TEXT,
-    TINY_SIZE,
-    Ball,
-    CostMap,
-    Readout,
-    caption,
-    cost_legend,
-    nice_step,
-    recaption,
-    swatch,
-    text,
-    title,
-)
+from scenes.visuals import (FULL_BATCH, MINI_BATCH, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, Ball, CostMap, Readout, caption,
+                            cost_legend, nice_step, recaption, swatch, text, title)
 
 
 def stumble_runs():
