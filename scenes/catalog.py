@@ -29,7 +29,7 @@ CATALOG = [
     Entry("cost", "CostOfOneExample", "The cost of one example"),
     Entry("cost", "TwoFunctions", "Two functions: the network and its cost"),
     Entry("landscape", "OneDimensionalDescent", "Gradient descent in 1-D"),
-    Entry("landscape", "TwoDimensionalDescent", "Gradient descent in 2-D"),
+    Entry("bowl", "TwoDimensionalDescent", "Gradient descent in 2-D"),
     Entry("nudges", "GradientAsNudges", "The gradient as nudges"),
     Entry("nudges", "Learning", "Learning: the cost falling"),
     Entry("stumble", "RealNetworkStumble", "The real network: the drunk man and the careful one"),

@@ -7,9 +7,10 @@ from manim import FadeOut, Group
 from gdcore import analysis, load_mnist
 from scenes import settings
 from scenes.accuracy import ConfidentNonsense, ScoreOnTestSet
+from scenes.bowl import DescentInTwoDimensions
 from scenes.cost import NetworkAndCost, NetworkRecap, OneExampleCost
 from scenes.dreams import WhatItThinks
-from scenes.landscape import DescentInOneDimension, DescentInTwoDimensions
+from scenes.landscape import DescentInOneDimension
 from scenes.memorise import TrueAgainstShuffled, memorise_runs
 from scenes.nudges import LearningCurve, NudgeVector
 from scenes.stumble import RealStumble, stumble_runs

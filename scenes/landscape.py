@@ -1,24 +1,22 @@
-"""Parts: gradient descent on a 1-D toy cost and on a real 1-D slice of the network's cost, then on a
-2-D toy cost surface. Toy costs come from gdcore.toys (and say so on screen); the real slice is
-computed by gdcore.analysis on MNIST from the 'video' run.
+"""Part: gradient descent on a 1-D toy cost and on a real 1-D slice of the network's cost. The toy
+cost comes from gdcore.toys (and says so on screen); the real slice is computed by gdcore.analysis on
+MNIST from the 'video' run. The small helpers here (graph points, polylines, panels) serve
+scenes/bowl.py too.
 
     .venv/bin/manim -ql scenes/landscape.py OneDimensionalDescent
-    .venv/bin/manim -ql scenes/landscape.py TwoDimensionalDescent
 """
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 import numpy as np
-from manim import (DEGREES, DOWN, LEFT, OUT, RIGHT, UP, Arrow, Create, Dot, FadeIn, FadeOut, Group, Line,
-                   MathTex, Scene, Surface, ThreeDAxes, ThreeDScene, Transform, ValueTracker,
-                   VGroup, VMobject, linear, smooth)
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, Dot, FadeIn, FadeOut, Group, Line, MathTex, Scene, Transform,
+                   ValueTracker, VGroup, VMobject, linear, smooth)
 
 from gdcore import inputs, load_mnist, one_hot
 from gdcore.analysis import gradient_slice
-from gdcore.toys import (BUMPY_RANGE, bowl, bowl_gradient, bumpy, bumpy_slope, descend, first_outside,
-                         valleys_reached)
-from scenes.camera import GdvizScene, GdvizThreeDScene
+from gdcore.toys import BUMPY_RANGE, bumpy, bumpy_slope, descend, first_outside, valleys_reached
+from scenes.camera import GdvizScene
 from scenes.visuals import (COST, GRADIENT, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, Ball, PlainAxes, Readout, caption,
                             text, title)
 from scenes.weights import video_run
@@ -59,7 +57,7 @@ def fmt_w(w: float) -> str:
     return f"{w:.2f}".replace("-", "−")
 
 
-# --- part 4: descent in one dimension ------------------------------------------------------------
+# --- descent in one dimension ------------------------------------------------------------
 class DescentInOneDimension:
     """A ball rolling down a 1-D toy cost by true gradient-descent iterates, balls settling in different
     valleys, a too-large learning rate diverging, then the same picture on a real slice of the network's
@@ -295,167 +293,4 @@ class OneDimensionalDescent(GdvizScene):
 
     def construct(self):
         self.part = DescentInOneDimension(video_run())
-        self.part.play(self)
-
-
-# --- part 5: descent in two dimensions -----------------------------------------------------------
-DEFAULT_CAMERA = {"phi": 0.0, "theta": -90 * DEGREES, "gamma": 0.0, "zoom": 1.0}  # ThreeDCamera's defaults
-
-
-def level_curve(axes, c: float, span: float) -> VGroup:
-    """The level curve 3/2 x^2 + 1/2 y^2 = c of the toy bowl on the floor (z = 0), clipped to |x|, |y| <= span."""
-    s = np.linspace(0, 2 * np.pi, 241)
-    x, y = np.sqrt(2 * c / 3) * np.cos(s), np.sqrt(2 * c) * np.sin(s)
-    inside = (np.abs(x) <= span) & (np.abs(y) <= span)
-    pieces = VGroup()
-    edges = np.flatnonzero(np.diff(np.r_[0, inside.astype(int), 0]))
-    for a, b in zip(edges[::2], edges[1::2]):
-        if b - a > 1:
-            pieces.add(polyline([axes.c2p(x[i], y[i], 0) for i in range(a, b)], COST, 2))
-    return pieces
-
-
-class DescentInTwoDimensions:
-    """The 2-D toy cost C(x, y) = 3/2 x^2 + 1/2 y^2 as a surface; at ``point`` its gradient (uphill) and
-    minus its gradient (downhill); a ball descending by gradient-descent iterates from ``point`` with
-    learning rate ``eta``; the loop as text; the (3, 1) reading.
-
-    Needs a ThreeDScene. The camera tilts at once (while nothing is on screen); at the end it swings back
-    to ThreeDScene's default orientation (looking straight down) while the surface gives way to level
-    curves and the path drops onto the x-y plane -- so the final picture (the path on a contour map)
-    stays on screen and the lecture can go on with 2-D parts. Text is fixed in the frame.
-    ``shown``: the gradient at ``point`` and the ratio of its entries, the iterates with their
-    gradients and costs, the level values drawn.
-    """
-
-    name = "Downhill in two dimensions: the gradient"
-    TILT = {"phi": 60 * DEGREES, "theta": -105 * DEGREES}
-
-    def __init__(self, point=(1.0, 1.0), eta: float = 0.2, steps: int = 8, span: float = 1.5,
-                 levels=(0.125, 0.5, 1.125, 2.0), resolution: int = 18, step_time: float = 0.8, pause: float = 1.5):
-        self.point, self.eta, self.steps, self.span = np.asarray(point, np.float64), eta, steps, span
-        self.levels, self.resolution, self.step_time, self.pause = tuple(levels), resolution, step_time, pause
-        self.shown = {}
-
-    def play(self, scene: ThreeDScene) -> None:
-        if not isinstance(scene, ThreeDScene):
-            raise TypeError("DescentInTwoDimensions draws a surface: play it in a ThreeDScene")
-        stage = self.show_surface(scene)
-        self.show_gradient(scene, stage)
-        self.descend(scene, stage)
-        self.look_from_above(scene, stage)
-
-    def lift(self, axes, p, floor: bool = False) -> np.ndarray:
-        """The point of the surface above input p = (x, y) (or p itself on the floor)."""
-        return axes.c2p(p[0], p[1], 0.0 if floor else float(bowl(p[0], p[1])))
-
-    @staticmethod
-    def fixed(scene, mobject):
-        """``mobject`` pinned to the frame (text over a 3-D picture)."""
-        scene.add_fixed_in_frame_mobjects(mobject)
-        return mobject
-
-    def show_surface(self, scene) -> SimpleNamespace:
-        scene.set_camera_orientation(**self.TILT)
-        s = self.span
-        axes = ThreeDAxes(x_range=[-s, s, 1], y_range=[-s, s, 1], z_range=[0, float(bowl(s, s)), 1],
-                          x_length=4.6, y_length=4.6, z_length=2.4, tips=False,
-                          axis_config={"color": MUTED, "stroke_width": 2})
-        theta = self.TILT["theta"]    # shift down and 0.45 to the screen's left, clear of the right column
-        axes.shift(OUT * -1.1 - 0.45 * np.array([np.cos(theta + np.pi / 2), np.sin(theta + np.pi / 2), 0]))
-        surface = Surface(lambda u, v: self.lift(axes, (u, v)), u_range=[-s, s], v_range=[-s, s],
-                          resolution=(self.resolution, self.resolution), fill_opacity=0.6,
-                          checkerboard_colors=["#7a2a2a", "#8f3434"], stroke_color="#c05050", stroke_width=0.4)
-        names = VGroup(text("x", SMALL_SIZE, MUTED).move_to(axes.c2p(s * 1.15, 0, 0)),
-                       text("y", SMALL_SIZE, MUTED).move_to(axes.c2p(0, s * 1.15, 0)))
-        scene.add_fixed_orientation_mobjects(*names)
-        heading = self.fixed(scene, title("Two inputs: which way is downhill?"))
-        label = self.fixed(scene, VGroup(text("a 2-D toy cost", SMALL_SIZE, COST),
-                                         MathTex(r"C(x, y) = \tfrac{3}{2}x^2 + \tfrac{1}{2}y^2", color=COST,
-                                                 font_size=36)).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
-                           .to_corner(UP + LEFT, buff=0.45).shift(DOWN * 0.85))
-        note = self.fixed(scene, caption("The input space is the x-y plane; the cost is the height of the surface."))
-        scene.play(FadeIn(heading), FadeIn(label), FadeIn(note), FadeIn(axes), FadeIn(names), run_time=self.pause / 2)
-        scene.play(Create(surface), run_time=self.pause)
-        return SimpleNamespace(axes=axes, surface=surface, note=note, right=label, ball=None, trail=None)
-
-    def show_gradient(self, scene, stage):
-        axes, g = stage.axes, bowl_gradient(self.point)
-        ratio = float(g[0] / g[1])
-        self.shown.update(point=self.point.tolist(), gradient=g.tolist(), ratio=ratio)
-        here = self.lift(axes, self.point)
-        reach = 0.5 / np.linalg.norm(g)    # the arrows cover 0.5 in the x-y plane, along the tangent plane
-        ends = [here + sign * (axes.c2p(*(reach * np.r_[g, g @ g])) - axes.c2p(0, 0, 0)) for sign in (1, -1)]
-        arrows = VGroup(*[Arrow(here, end, buff=0, color=GRADIENT, stroke_width=5, tip_length=0.2) for end in ends])
-        tags = VGroup(text("∇C", SMALL_SIZE, GRADIENT).move_to(ends[0] + RIGHT * 0.35),
-                      text("−∇C", SMALL_SIZE, GRADIENT).move_to(ends[1] + LEFT * 0.45))
-        scene.add_fixed_orientation_mobjects(*tags)
-        stage.ball = Ball().move_to(here)
-        scene.add_fixed_orientation_mobjects(stage.ball)
-        reading = self.fixed(scene, panel(
-            text(f"at (x, y) = ({self.point[0]:g}, {self.point[1]:g}):", SMALL_SIZE, TEXT),
-            text(f"∇C = ({g[0]:g}, {g[1]:g})  steepest uphill", SMALL_SIZE, GRADIENT),
-            text("−∇C: steepest downhill", SMALL_SIZE, GRADIENT),
-            text(f"a nudge to x changes C {ratio:g} times", TINY_SIZE, TEXT),
-            text("as much as the same nudge to y", TINY_SIZE, TEXT), buff=0.16).to_edge(RIGHT, buff=0.35).shift(UP * 1.6))
-        scene.play(FadeIn(stage.ball), run_time=self.pause / 3)
-        scene.play(Create(arrows[0]), FadeIn(tags[0]), FadeIn(reading[:2]), run_time=self.pause / 2)
-        scene.play(Create(arrows[1]), FadeIn(tags[1]), FadeIn(reading[2]), run_time=self.pause / 2)
-        scene.play(FadeIn(reading[3:]), run_time=self.pause / 3)
-        scene.wait(self.pause)
-        scene.play(FadeOut(arrows), FadeOut(tags), run_time=self.pause / 3)
-        stage.right = reading
-
-    def descend(self, scene, stage):
-        axes = stage.axes
-        path = descend(bowl_gradient, self.point, self.eta, self.steps)
-        grads, costs = bowl_gradient(path), bowl(path[:, 0], path[:, 1])
-        self.shown.update(eta=self.eta, path=path.tolist(), path_gradients=grads.tolist(), path_costs=costs.tolist())
-        loop = self.fixed(scene, panel(text("gradient descent:", SMALL_SIZE, TEXT), text("1. compute ∇C", SMALL_SIZE, TEXT),
-                                       text(f"2. step −η∇C   (η = {self.eta:g})", SMALL_SIZE, GRADIENT),
-                                       text("3. repeat", SMALL_SIZE, TEXT), buff=0.14)
-                          .to_corner(DOWN + LEFT, buff=0.45).shift(UP * 0.5))
-        scene.play(FadeIn(loop), run_time=self.pause / 3)
-        stage.trail = VGroup()
-        scene.add(stage.trail)
-        status = self.fixed(scene, self.status(0, path[0], grads[0], costs[0], stage.right))
-        for k in range(len(path) - 1):
-            a, b = self.lift(axes, path[k]), self.lift(axes, path[k + 1])
-            step = Arrow(a, b, buff=0, color=GRADIENT, stroke_width=5, tip_length=0.16, max_tip_length_to_length_ratio=0.4)
-            scene.play(Create(step), run_time=self.step_time * 0.4)
-            scene.play(stage.ball.animate.move_to(b), run_time=self.step_time * 0.6)
-            scene.remove(step, status)
-            stage.trail.add(Line(a, b, color=GRADIENT, stroke_width=3, stroke_opacity=0.8))
-            status = self.fixed(scene, self.status(k + 1, path[k + 1], grads[k + 1], costs[k + 1], stage.right))
-        stage.status = status
-
-    def status(self, k, p, g, c, above) -> VGroup:
-        """Three lines under ``above``: the iterate, its gradient, its cost."""
-        rows = panel(text(f"step {k}:  (x, y) = ({p[0]:.3f}, {p[1]:.3f})", TINY_SIZE, TEXT),
-                     text(f"∇C = ({g[0]:.3f}, {g[1]:.3f})", TINY_SIZE, GRADIENT),
-                     text(f"C = {c:.4f}", TINY_SIZE, COST), buff=0.12)
-        return rows.next_to(above, DOWN, aligned_edge=LEFT, buff=0.4)
-
-    def look_from_above(self, scene, stage):
-        """Swing the camera back to the default (top) view: the surface gives way to level curves of C
-        and the path drops onto the x-y plane, where the steps really live."""
-        axes, path = stage.axes, np.array(self.shown["path"])
-        self.shown["levels"] = list(self.levels)
-        contours = VGroup(*[level_curve(axes, c, self.span) for c in self.levels])
-        floor = VGroup(*[Line(self.lift(axes, path[k], True), self.lift(axes, path[k + 1], True), color=GRADIENT,
-                              stroke_width=3) for k in range(len(path) - 1)])
-        end = self.fixed(scene, caption(f"From above, on level curves of C: after {len(path) - 1} steps x = "
-                                        f"{path[-1, 0]:.4f} but y = {path[-1, 1]:.3f}; the steeper x settled first."))
-        scene.remove(stage.note)
-        scene.move_camera(**DEFAULT_CAMERA, added_anims=[
-            FadeOut(stage.surface), FadeIn(contours), Transform(stage.trail, floor), FadeIn(end),
-            stage.ball.animate.move_to(self.lift(axes, path[-1], True))], run_time=self.pause)
-        scene.wait(self.pause)
-
-
-class TwoDimensionalDescent(GdvizThreeDScene):
-    """Standalone: gradient descent on the 2-D toy cost surface (ends looking straight down)."""
-
-    def construct(self):
-        self.part = DescentInTwoDimensions()
         self.part.play(self)

@@ -1,5 +1,5 @@
-"""scenes/landscape.py: frame comparisons, values on screen equal gdcore's, the camera is reset,
-smoke renders of the standalone scenes through the real manim command."""
+"""scenes/landscape.py (1-D) and scenes/bowl.py (2-D): frame comparisons, values on screen equal gdcore's,
+the camera is reset, smoke renders of the standalone scenes through the real manim command."""
 
 import numpy as np
 import pytest
@@ -9,7 +9,8 @@ from scenes.camera import GdvizScene, GdvizThreeDScene
 
 from gdcore import inputs, load_mnist, one_hot
 from gdcore.toys import bowl, bumpy, bumpy_slope
-from scenes.landscape import DescentInOneDimension, DescentInTwoDimensions
+from scenes.bowl import DescentInTwoDimensions
+from scenes.landscape import DescentInOneDimension
 
 import scene_data
 
@@ -105,6 +106,6 @@ def test_two_dimensional_descent_needs_a_three_d_scene():
         dry_play(DescentInTwoDimensions(**FAST))
 
 
-@pytest.mark.parametrize("scene_name", ["OneDimensionalDescent", "TwoDimensionalDescent"])
-def test_standalone_scene_renders(tmp_path, scene_name):
-    scene_data.render_stills(tmp_path, "landscape", scene_name)
+@pytest.mark.parametrize("module, scene_name", [("landscape", "OneDimensionalDescent"), ("bowl", "TwoDimensionalDescent")])
+def test_standalone_scene_renders(tmp_path, module, scene_name):
+    scene_data.render_stills(tmp_path, module, scene_name)
