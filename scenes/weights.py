@@ -52,7 +52,7 @@ class EvolvingWeights:
                                  "cost (mean over the 60,000 training images)", height=1.45)
         acc_axes = LogEpochAxes(first, last, 1.0, "accuracy on the 10,000 test images", height=1.45,
                                 y_format="{:.0%}")
-        VGroup(cost_axes, acc_axes).arrange(DOWN, buff=0.5).to_edge(RIGHT, buff=0.55).shift(DOWN * 0.4)
+        VGroup(cost_axes, acc_axes).arrange(DOWN, buff=0.5).to_edge(RIGHT, buff=0.55).shift(DOWN * 0.25)
         cost_curve = cost_axes.curve(epochs, run.train_cost[1:], COST).set_stroke(opacity=0.35)
         acc_curve = acc_axes.curve(epochs, run.test_accuracy[1:], ACCURACY).set_stroke(opacity=0.35)
         return heading, images, key, cost_axes, acc_axes, cost_curve, acc_curve
