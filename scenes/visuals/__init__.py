@@ -6,7 +6,7 @@ so that scenes import from one place (``from scenes.visuals import text, Readout
 - ``images``: weight and digit images
 - ``diagrams``: the ball, output bars, column vectors, the network, function boxes
 - ``plots``: axes, curves, signed bars, cost maps
-- ``motion``: animations several parts play
+- ``motion``: animations several parts play (a value arriving from its sources, cascades, arrows)
 """
 
 from scenes.visuals.palette import (
@@ -58,7 +58,7 @@ from scenes.visuals.plots import (
     signed_bar,
     swatch,
 )
-from scenes.visuals.motion import recaption, step_through
+from scenes.visuals.motion import arrive, cascade, grow_arrows, point_at, recaption, step_through
 
 __all__ = [
     "ACCURACY",
@@ -114,6 +114,10 @@ __all__ = [
     "nice_step",
     "signed_bar",
     "swatch",
+    "arrive",
+    "cascade",
+    "grow_arrows",
+    "point_at",
     "recaption",
     "step_through",
 ]

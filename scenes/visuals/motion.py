@@ -40,3 +40,36 @@ def recaption(scene, old, line: str, run_time: float):
     scene.remove(old)
     scene.play(FadeIn(new), run_time=run_time)
     return new
+
+
+# --- a value travels from where it is computed to where it is used ---------------------------------
+def arrive(sources, result, run_time: float = 1.0, **kw):
+    """``result`` (a mobject not yet on screen) grows out of copies of ``sources`` (one mobject, or a
+    list of them: a sum gathering its terms). The sources stay where they are; at the end ``result``
+    itself is on screen. Use it for every number the narration derives (a sum, an average, a step)."""
+    from manim import Group, TransformFromCopy
+
+    source = Group(*sources) if isinstance(sources, (list, tuple)) else sources
+    return TransformFromCopy(source, result, run_time=run_time, **kw)
+
+
+def cascade(animations, lag_ratio: float = 0.12, **kw):
+    """Play ``animations`` one after another, each starting before the last ends (layer by layer,
+    row by row)."""
+    from manim import LaggedStart
+
+    return LaggedStart(*animations, lag_ratio=lag_ratio, **kw)
+
+
+def grow_arrows(arrows, lag_ratio: float = 0.08, **kw):
+    """Each arrow grows from its tail, in a cascade."""
+    from manim import GrowArrow
+
+    return cascade([GrowArrow(a) for a in arrows], lag_ratio=lag_ratio, **kw)
+
+
+def point_at(mobject, **kw):
+    """Draw the eye to ``mobject`` (what the caption is talking about): a brief flash of emphasis."""
+    from manim import Indicate
+
+    return Indicate(mobject, scale_factor=1.1, **kw)
