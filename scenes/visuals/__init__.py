@@ -4,7 +4,7 @@ so that scenes import from one place (``from scenes.visuals import text, Readout
 - ``palette``: colours, the two themes, the teacher's settings (theme, seed)
 - ``typography``: the font and type scale, text, titles, captions, Readout
 - ``images``: weight and digit images
-- ``diagrams``: the ball, output bars, column vectors, the network, function boxes
+- ``diagrams``: the ball, output bars, column vectors, the network, function boxes, neuron columns and wish arrows
 - ``plots``: axes, curves, signed bars, cost maps
 - ``motion``: animations several parts play (a value arriving from its sources, cascades, arrows)
 """
@@ -46,7 +46,8 @@ from scenes.visuals.typography import (
     title,
 )
 from scenes.visuals.images import DigitImage, FramedImage, PixelImage, WeightImage, digit_rgba, signed_rgba
-from scenes.visuals.diagrams import Ball, ColumnVector, FunctionBox, NetworkDiagram, OutputBars, light_layer
+from scenes.visuals.diagrams import (Ball, ColumnVector, FunctionBox, NetworkDiagram, NeuronColumn, OutputBars, light_layer,
+                                     wish_arrow)
 from scenes.visuals.plots import (
     CostMap,
     LogEpochAxes,
@@ -103,8 +104,10 @@ __all__ = [
     "ColumnVector",
     "FunctionBox",
     "NetworkDiagram",
+    "NeuronColumn",
     "OutputBars",
     "light_layer",
+    "wish_arrow",
     "CostMap",
     "LogEpochAxes",
     "PlainAxes",

@@ -166,3 +166,41 @@ class FunctionBox(VGroup):
         VGroup(self.label, self.detail).arrange(DOWN, buff=0.15).move_to(self.frame)
         self.add(self.frame, self.label, self.detail)
 
+
+
+# --- chapter 3: neurons that want to change ------------------------------------------------------
+class NeuronColumn(VGroup):
+    """One layer as a column of circles filled by their activations (n,) in [0, 1], top to bottom,
+    ``spacing`` units apart; ``labels`` (optional strings) sit to the left of each."""
+
+    def __init__(self, activations, spacing: float = 0.5, radius: float = 0.17, labels=None,
+                 label_size: int = TINY_SIZE, **kw):
+        super().__init__(**kw)
+        self.circles, self.labels = VGroup(), VGroup()
+        for i, a in enumerate(np.asarray(activations, np.float64)):
+            c = Circle(radius=radius, stroke_color=TEXT, stroke_width=1.5, fill_color=TEXT,
+                       fill_opacity=float(np.clip(a, 0, 1)))
+            self.circles.add(c.move_to(DOWN * spacing * i))
+            if labels is not None:
+                self.labels.add(text(labels[i], label_size, MUTED).next_to(c, LEFT, buff=0.12))
+        self.add(self.circles, self.labels)
+        self.center()
+
+    def __len__(self):
+        return len(self.circles)
+
+
+def wish_arrow(anchor, value: float, unit: float, side=RIGHT, buff: float = 0.12, most: float = 0.9):
+    """A vertical arrow beside ``anchor`` (a mobject) for a wished change ``value``: up and POSITIVE
+    for a rise, down and NEGATIVE for a fall, ``unit`` units long per unit of value (at most
+    ``most``; a zero wish is a flat stub)."""
+    from manim import Arrow
+
+    length = min(abs(value) * unit, most)
+    colour = POSITIVE if value > 0 else NEGATIVE
+    base = anchor.get_critical_point(side) + side * buff
+    tip = base + (UP if value > 0 else DOWN) * max(length, 0.02)
+    arrow = Arrow(base, tip, buff=0, stroke_width=6, color=colour, max_tip_length_to_length_ratio=0.45,
+                  max_stroke_width_to_length_ratio=40, tip_length=min(0.16, max(length, 0.02) * 0.45))
+    arrow.wish = float(value)
+    return arrow

@@ -46,11 +46,20 @@ def recaption(scene, old, line: str, run_time: float):
 def arrive(sources, result, run_time: float = 1.0, **kw):
     """``result`` (a mobject not yet on screen) grows out of copies of ``sources`` (one mobject, or a
     list of them: a sum gathering its terms). The sources stay where they are; at the end ``result``
-    itself is on screen. Use it for every number the narration derives (a sum, an average, a step)."""
-    from manim import Group, TransformFromCopy
+    itself is on screen. Use it for every number the narration derives (a sum, an average, a step).
+    An image among the sources lends its outline (a picture cannot morph into text)."""
+    from manim import Rectangle, ReplacementTransform, VGroup, VMobject
 
-    source = Group(*sources) if isinstance(sources, (list, tuple)) else sources
-    return TransformFromCopy(source, result, run_time=run_time, **kw)
+    def shape(m):
+        if isinstance(m, VMobject):
+            return m.copy()
+        return Rectangle(width=m.width, height=m.height, stroke_width=2, stroke_opacity=0.6).move_to(m)
+
+    source = VGroup(*map(shape, sources)) if isinstance(sources, (list, tuple)) else shape(sources)
+    # Not TransformFromCopy: that morphs ``result`` itself and leaves it carrying every point of the
+    # sources (a column of numbers then costs seconds a frame to draw). Here a copy morphs and is
+    # replaced by the untouched ``result``.
+    return ReplacementTransform(source, result, run_time=run_time, **kw)
 
 
 def cascade(animations, lag_ratio: float = 0.12, **kw):
