@@ -3,10 +3,13 @@ QUALITY ?= h
 SLIDES_QUALITY ?= m
 MANIM = .venv/bin/manim
 
-.PHONY: video test bootstrap bench readme-image gifs stills slides render-all gallery clean-cache
+.PHONY: video backprop test bootstrap bench readme-image gifs stills slides render-all gallery clean-cache
 
 video: bootstrap        ## render the main lecture (scenes/descent.py) at 1080p60 into media/
 	$(MANIM) -q$(QUALITY) scenes/descent.py
+
+backprop: bootstrap     ## render the chapter-3 lecture (scenes/backprop.py) at 1080p60 into media/
+	$(MANIM) -q$(QUALITY) scenes/backprop.py
 
 test: bootstrap         ## run the whole test suite (on every core)
 	.venv/bin/python -m pytest -q -n auto
@@ -26,7 +29,7 @@ gifs: bootstrap         ## every part as a looping GIF for slides -> gallery/gif
 stills: bootstrap       ## the key frame of every part as PNG -> gallery/stills/
 	.venv/bin/python -m scenes.export stills
 
-slides: bootstrap       ## the chapter-2 slide deck: one offline HTML file + PDF -> gallery/slides/
+slides: bootstrap       ## both lectures as slide decks: an offline HTML file + PDF each -> gallery/slides/
 	.venv/bin/python -m scenes.export slides -q $(SLIDES_QUALITY)
 
 gallery: bootstrap      ## re-render the README gallery (assets/gallery/: a still of every part, a few GIFs)

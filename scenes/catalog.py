@@ -1,6 +1,6 @@
 """Every standalone scene of the project: the parts of the chapter-2 lecture in lecture order
 (so that their numbers, 01-15, are the lecture's part numbers), then further scenes, then the
-lectures. The export commands, the benchmarks and the tests iterate over it. Add a row when you
+chapter-3 parts in lecture order (``chapter=3``, numbered 1-8 within it), then the lectures. The export commands, the benchmarks and the tests iterate over it. Add a row when you
 add a scene."""
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ class Entry:
     scene: str         # the Scene class
     title: str         # what a teacher sees in tables and file names
     lecture: bool = False  # a whole lecture (rendered with --save_sections), not a part
+    chapter: int = 2       # which lecture the scene belongs to (the extra SGD scenes: 2)
 
     @property
     def path(self) -> str:
@@ -44,7 +45,17 @@ CATALOG = [
     Entry("minibatches", "MiniBatches", "Splitting the data into mini-batches"),
     Entry("momentum", "Momentum", "Momentum: a heavy ball keeps rolling"),
     Entry("blowup", "TooLargeLearningRate", "A learning rate that is far too large"),
+    Entry("sensitivity", "WhatAGradientEntryMeans", "What a gradient entry means", chapter=3),
+    Entry("wishlist", "WishList", "One example's wish list", chapter=3),
+    Entry("wishlist", "ThreeWaysToRaiseAnOutput", "Three ways to raise one output", chapter=3),
+    Entry("backwards", "GoingBackwards", "Adding up the wishes, going backwards", chapter=3),
+    Entry("averaging", "AveragingWishes", "From one example to the gradient", chapter=3),
+    Entry("sgd_recap", "MiniBatchesAgain", "Mini-batches: quick, rough steps", chapter=3),
+    Entry("backprop_code", "BackpropCode", "The code that computed all of this", chapter=3),
+    Entry("chain_rule", "ChainRule", "The same in symbols", chapter=3),
     Entry("descent", "GradientDescentLecture", "Chapter 2: gradient descent (the whole lecture)", lecture=True),
+    Entry("backprop", "BackpropagationLecture", "Chapter 3: backpropagation, intuitively (the whole lecture)",
+          lecture=True, chapter=3),
 ]
 
 

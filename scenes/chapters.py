@@ -1,5 +1,5 @@
-"""The lectures as lists of parts, and how a lecture plays them: shared by the video
-(scenes/descent.py) and the slide deck (scenes/slides.py)."""
+"""The lectures as lists of parts, and how a lecture plays them: shared by the videos
+(scenes/descent.py, scenes/backprop.py) and the slide decks (scenes/slides.py)."""
 from __future__ import annotations
 
 from manim import FadeOut, Group
@@ -36,15 +36,41 @@ def chapter_two(seed: int = 0) -> list:
     ]
 
 
+def chapter_three(run=None) -> list:
+    """The parts of "Backpropagation, intuitively", in lecture order, each as a function that builds
+    it from ``run`` (default: the 'video' run) and its running example (scenes/example.py: the first
+    training 2 the network still gets wrong early in training)."""
+    from scenes.averaging import FromOneExampleToTheGradient
+    from scenes.backprop_code import TheCode
+    from scenes.backwards import AddingUpWishes
+    from scenes.chain_rule import ChainRuleInSymbols
+    from scenes.example import early_example
+    from scenes.sensitivity import GradientEntryMeaning
+    from scenes.sgd_recap import MiniBatchSteps
+    from scenes.wishlist import OneExampleWishes, ThreeWays
+
+    def example():
+        return early_example(run if run is not None else video_run())
+
+    return [
+        lambda: GradientEntryMeaning(example()), lambda: OneExampleWishes(example()),
+        lambda: ThreeWays(example()), lambda: AddingUpWishes(example()),
+        lambda: FromOneExampleToTheGradient(example()),
+        lambda: MiniBatchSteps(run if run is not None else video_run(), RealStumble(*stumble_runs(), contrast=False)),
+        lambda: TheCode(example=example()), lambda: ChainRuleInSymbols(example()),
+    ]
+
+
 def play_parts(scene, numbered_parts, begin_part) -> None:
     """Build and play (number, build) pairs on ``scene`` one after the other, fading out between
-    parts; ``begin_part(number, part)`` is called before each plays (a video starts a section there,
-    a slide deck a new slide)."""
+    parts; ``begin_part(number, part)`` is called before each (a video starts a section there, a
+    slide deck a new slide), and before the fade: so a section or slide ends on its part's last
+    frame, the one a presenter pauses on, not on black."""
     for i, (number, build) in enumerate(numbered_parts):
         part = build()
+        begin_part(number, part)
         if i:
             scene.play(FadeOut(Group(*scene.mobjects)))
-        begin_part(number, part)
         part.play(scene)
 
 

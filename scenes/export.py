@@ -3,7 +3,7 @@
     python -m scenes.export render [--quality l|m|h|p|k] [--jobs N] [--out DIR] [SCENE ...]
     python -m scenes.export gifs   [--width 854] [--fps 10] [--out gallery/gifs]   # looping GIFs
     python -m scenes.export stills [--quality m] [--out gallery/stills]   # the key frame of each part
-    python -m scenes.export slides [--quality l] [--parts 1-3,8] [--out gallery/slides]  # HTML + PDF deck
+    python -m scenes.export slides [--quality l] [--chapter 2|3] [--parts 1-3] [--out gallery/slides]  # HTML + PDF decks
 
 Each scene is one ``manim render`` process; ``--jobs`` of them run at once (default: every core).
 A table of scene, seconds, frames per second, size and output path is printed; the exit code is 1
@@ -152,25 +152,34 @@ def reveal_cache() -> Path:
     return folder
 
 
-def make_slides(quality: str, out: Path, parts: str) -> list[Path]:
-    """Render the chapter-2 deck with manim-slides, then convert it to one offline HTML file and a PDF."""
+DECKS = {2: ("GradientDescentSlides", "chapter2"), 3: ("BackpropagationSlides", "chapter3")}
+
+
+def make_slides(quality: str, out: Path, parts: str, chapters=(2, 3)) -> list[Path]:
+    """Render each chapter's deck with manim-slides, then convert it to one offline HTML file and a
+    PDF (chapterN.html, chapterN.pdf in ``out``); progress on stderr."""
     reveal_cache()
     out.mkdir(parents=True, exist_ok=True)
     slides = [sys.executable, "-m", "manim_slides"]
     env = dict(os.environ, GDVIZ_PARTS=parts)
+    written = []
     with tempfile.TemporaryDirectory(prefix="gdviz-slides-") as work:
         shutil.copyfile(ROOT / "manim.cfg", Path(work) / "manim.cfg")  # same look and theme
-        steps = [
-            slides + ["render", f"-q{quality}", str(ROOT / "scenes" / "slides.py"), "GradientDescentSlides"],
-            slides + ["convert", "--one-file", "--offline", "GradientDescentSlides", str(out / "chapter2.html")],
-            slides + ["convert", "--to", "pdf", "GradientDescentSlides", str(out / "chapter2.pdf")],
-        ]
-        for cmd in steps:
-            proc = subprocess.run(cmd, cwd=work, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
-            if proc.returncode != 0:
-                lines = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip()]
-                raise RuntimeError(f"{' '.join(cmd[2:4])} failed: {lines[-1] if lines else proc.returncode}")
-    return [out / "chapter2.html", out / "chapter2.pdf"]
+        for chapter in chapters:
+            deck, stem = DECKS[chapter]
+            steps = [
+                ("rendering", slides + ["render", f"-q{quality}", str(ROOT / "scenes" / "slides.py"), deck]),
+                ("writing the HTML", slides + ["convert", "--one-file", "--offline", deck, str(out / f"{stem}.html")]),
+                ("writing the PDF", slides + ["convert", "--to", "pdf", deck, str(out / f"{stem}.pdf")]),
+            ]
+            for what, cmd in steps:
+                print(f"chapter {chapter} deck: {what}...", file=sys.stderr, flush=True)
+                proc = subprocess.run(cmd, cwd=work, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+                if proc.returncode != 0:
+                    lines = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip()]
+                    raise RuntimeError(f"{' '.join(cmd[2:4])} {deck} failed: {lines[-1] if lines else proc.returncode}")
+            written += [out / f"{stem}.html", out / f"{stem}.pdf"]
+    return written
 
 
 class _Parser(argparse.ArgumentParser):
@@ -195,40 +204,44 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--fps", type=float, default=10, help="frames per second (default 10)")
     s = verbs.add_parser("stills", parents=[common], help="the key (last) frame of every part as PNG")
     s.add_argument("--quality", "-q", default="m", choices=sorted(FRAME_RATES), help="default m (1280x720)")
-    d = verbs.add_parser("slides", help="the chapter-2 slide deck: one offline HTML file and a PDF")
+    d = verbs.add_parser("slides", help="the lectures' slide decks: one offline HTML file and a PDF each")
+    d.add_argument("--chapter", type=int, choices=sorted(DECKS), action="append",
+                   help="only this chapter's deck (repeatable; default: every chapter)")
     d.add_argument("--quality", "-q", default="l", choices=sorted(FRAME_RATES), help="default l")
-    d.add_argument("--parts", default="", help="part numbers to include, e.g. 1-3,8 (default: all)")
+    d.add_argument("--parts", default="", help="part numbers to include in each deck, e.g. 1-3 (default: all)")
     d.add_argument("--out", type=Path, help="output folder (default gallery/slides)")
     return p
 
 
-def check_settings(parts_spec: str | None) -> None:
-    """The teacher's settings (theme, seed, and the part list of a deck), checked before any
+def check_settings(parts_spec: str | None, chapters=(2,)) -> None:
+    """The teacher's settings (theme, seed, and the part list of each deck), checked before any
     rendering starts: one line and exit code 2 if one is bad."""
     from scenes import settings
-    from scenes.chapters import chapter_two
+    from scenes.chapters import chapter_three, chapter_two
 
     settings.or_exit(settings.theme)
     settings.or_exit(settings.seed)
     if parts_spec is not None:
-        settings.or_exit(settings.parts, len(chapter_two()), parts_spec)
+        for chapter in chapters:
+            settings.or_exit(settings.parts, len(chapter_two() if chapter == 2 else chapter_three()), parts_spec)
 
 
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    check_settings(args.parts if args.verb == "slides" else None)
+    chapters = tuple(sorted(set(getattr(args, "chapter", None) or DECKS)))
+    check_settings(args.parts if args.verb == "slides" else None, chapters)
     if args.verb == "slides":
         out = args.out or ROOT / "gallery" / "slides"
         try:
             start = time.perf_counter()
-            files = make_slides(args.quality, out, args.parts)
+            files = make_slides(args.quality, out, args.parts, chapters)
         except (RuntimeError, subprocess.SubprocessError, ValueError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
         for f in files:
             print(f"{f}  {f.stat().st_size / 1024:.0f}K")
-        print(f"slide deck written in {time.perf_counter() - start:.0f} s")
+        print(f"slide decks written in {time.perf_counter() - start:.0f} s")
         return 0
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1, got {args.jobs}")

@@ -1,0 +1,65 @@
+"""Part of chapter 3: mini-batches. The lecture's real shuffle dealt into mini-batches, one step per
+batch with its recorded cost (scenes/minibatches.py), what a step costs in examples through
+backprop, then the drunk man against the careful man (scenes/stumble.py). Every count is computed
+from the runs' configurations; every cost is recorded or computed by gdcore."""
+from __future__ import annotations
+
+from manim import DOWN, FadeIn, FadeOut, Group, Scene, VGroup
+
+from gdcore.train import steps_per_epoch
+from scenes.camera import GdvizScene
+from scenes.minibatches import DealMiniBatches
+from scenes.stumble import RealStumble, stumble_runs
+from scenes.visuals import (FULL_BATCH, MINI_BATCH, MUTED, SMALL_SIZE, TINY_SIZE, arrive, caption, cascade, text,
+                            title)
+from scenes.weights import video_run
+
+
+class MiniBatchSteps:
+    """DealMiniBatches on ``run``, a card of what one step costs, then RealStumble (``stumble``)."""
+
+    name = "Mini-batches: quick, rough steps"
+
+    def __init__(self, run, stumble: RealStumble, pace: float = 1.0):
+        self.deal, self.stumble, self.pace = DealMiniBatches(run, pace=pace), stumble, pace
+        n = run.config.train_size or self.deal.n
+        b = run.config.batch_size
+        self.shown = {"deal": self.deal.shown, "stumble": stumble.shown,
+                      "cost_of_a_step": {"n": n, "batch_size": b, "steps_per_pass": steps_per_epoch(n, b)}}
+
+    def play(self, scene: Scene) -> None:
+        self.deal.play(scene)
+        self.clear(scene)
+        self.what_a_step_costs(scene)
+        self.clear(scene)
+        self.stumble.play(scene)
+
+    def clear(self, scene) -> None:
+        scene.play(FadeOut(Group(*scene.mobjects)), run_time=0.5 * self.pace)
+
+    def what_a_step_costs(self, scene) -> None:
+        c = self.shown["cost_of_a_step"]
+        heading = title("What one step costs")
+        full = VGroup(text("a full-batch step", SMALL_SIZE, FULL_BATCH),
+                      text(f"backprop through all {c['n']:,} images", SMALL_SIZE))
+        mini = VGroup(text("a mini-batch step", SMALL_SIZE, MINI_BATCH),
+                      text(f"backprop through {c['batch_size']} images", SMALL_SIZE))
+        for group in (full, mini):
+            group.arrange(DOWN, buff=0.2)
+        VGroup(full, mini).arrange(DOWN, buff=0.8).shift(DOWN * 0.2)
+        same = text(f"= {c['steps_per_pass']:,} mini-batch steps for the price of one full step", SMALL_SIZE,
+                    MINI_BATCH).next_to(mini, DOWN, buff=0.6)
+        note = caption("Each mini-batch step is a rough estimate of the downhill direction, "
+                       "but thousands of them cost what one exact step does.")
+        scene.play(FadeIn(heading), cascade([FadeIn(full), FadeIn(mini)], lag_ratio=0.5), run_time=1.5 * self.pace)
+        scene.play(arrive([full[1], mini[1]], same), run_time=1.2 * self.pace)
+        scene.play(FadeIn(note), run_time=0.6 * self.pace)
+        scene.wait(4 * self.pace)
+
+
+class MiniBatchesAgain(GdvizScene):
+    """Standalone: the lecture run dealt into mini-batches, a step's cost, the drunk and careful men."""
+
+    def construct(self):
+        self.part = MiniBatchSteps(video_run(), RealStumble(*stumble_runs(), contrast=False))
+        self.part.play(self)
