@@ -11,6 +11,8 @@ the quadratic cost C_x = sum_j (a_j - y_j)^2 (no 1/2):
   before, -delta_j w_jk; the column sums (summed over j) are -dC_x/da^{l-1}, which times
   sigma'(z^{l-1}) is that layer's -delta: backpropagation, one step back.
 - ``deltas``: delta^l = dC_x/dz^l for every layer, from gdcore's own backprop (``Network._deltas``).
+- ``nudged_cost_change``: the real change of the full cost when one weight or bias moves by eps
+  (what a gradient entry predicts: about eps * dC/dtheta_i).
 
 Layers count from 1 (the input is layer 0), as in ``Network.param_name``. Everything is a pure
 function of a Network and one example; scenes use them, tests compare them with backprop.
@@ -127,3 +129,15 @@ def example_gradient_means(net: Network, X: np.ndarray, Y: np.ndarray, indices, 
     for i in range(0, len(X), chunk):
         total += net.per_example_gradients(X[i:i + chunk], Y[i:i + chunk])[:, indices].sum(axis=0)
     return total / len(X)
+
+
+def nudged_cost_change(net: Network, X: np.ndarray, Y: np.ndarray, i: int, eps: float) -> float:
+    """C(theta + eps e_i) - C(theta): the real change of the mean cost over X (n, 784), Y (n, 10) when
+    entry ``i`` of the flat (num_params,) parameter vector alone moves by ``eps`` (``net`` itself is
+    unchanged). For small eps it is about eps * dC/dtheta_i: what a gradient entry predicts."""
+    i = whole(i, "parameter index", low=0, high=net.num_params - 1)
+    nudged = net.copy()
+    theta = nudged.params
+    theta[i] += eps
+    nudged.params = theta
+    return nudged.cost(X, Y) - net.cost(X, Y)
