@@ -17,7 +17,8 @@ H = 1e-6
 
 
 def dry_play(part):
-    with tempconfig({"dry_run": True, "frame_rate": 15, "pixel_width": 160, "pixel_height": 90}):
+    with tempconfig({"dry_run": True, "disable_caching": True, "frame_rate": 15, "pixel_width": 160,
+                     "pixel_height": 90}):
         part.play(Scene())
     return part.shown
 
@@ -42,7 +43,7 @@ def test_the_running_example_is_a_real_mistake(example):
 
 
 def test_wish_list_arrows_are_minus_the_cost_slope(example):
-    shown = dry_play(OneExampleWishes(example))
+    shown = dry_play(OneExampleWishes(example, pace=0.2))
     net, x = example.net, example.x
     a = net.forward(x[None, :])[0]
     assert shown["outputs"] == a.tolist() and shown["targets"] == example.y.tolist()
@@ -56,7 +57,7 @@ def test_wish_list_arrows_are_minus_the_cost_slope(example):
 
 
 def test_three_ways_are_the_real_partial_derivatives(example):
-    shown = dry_play(ThreeWays(example))
+    shown = dry_play(ThreeWays(example, pace=0.2))
     net, x = example.net, example.x
     W, b = net.weights[-1], net.biases[-1]
     zs, acts = net.feedforward(x[None, :])
@@ -80,7 +81,7 @@ def test_three_ways_are_the_real_partial_derivatives(example):
 
 
 def test_summed_wishes_are_the_backprop_deltas(example):
-    shown = dry_play(AddingUpWishes(example))
+    shown = dry_play(AddingUpWishes(example, pace=0.2))
     net, x = example.net, example.x
     _, deltas, _ = net._deltas(x[None, :], example.y[None, :])
     for layer in (2, 1):
