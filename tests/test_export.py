@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -96,6 +97,25 @@ def test_slide_deck_converts_to_offline_html_and_pdf(tmp_path):
     assert "cdn.jsdelivr" not in html and 'src="http' not in html and 'href="http' not in html
     pdf = (tmp_path / "chapter2.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") >= 2
+    # The handout pages are each slide's last frame: the part's key frame, not the black of a fade.
+    pages = pdf_page_images(pdf)
+    assert len(pages) == 2
+    for page in pages:
+        assert (page.max(axis=2) > 100).mean() > 0.01, "a handout page is (nearly) black"
+
+
+def pdf_page_images(pdf: bytes) -> list:
+    """The JPEG page images manim-slides' PDF holds, as arrays (one per page)."""
+    import io
+    import re
+
+    from PIL import Image
+
+    pages = []
+    for match in re.finditer(rb"\xff\xd8\xff", pdf):
+        end = pdf.index(b"endstream", match.start())
+        pages.append(np.asarray(Image.open(io.BytesIO(pdf[match.start():end])).convert("RGB")))
+    return pages
 
 
 def test_catalog_lists_every_scene_class_once():
