@@ -5,11 +5,11 @@ MANIM = .venv/bin/manim
 
 .PHONY: video backprop test bootstrap bench readme-image gifs stills slides render-all gallery clean-cache
 
-video: bootstrap        ## render the main lecture (scenes/descent.py) at 1080p60 into media/
-	$(MANIM) -q$(QUALITY) scenes/descent.py
+video: bootstrap        ## render the main lecture (scenes/descent.py) at 1080p60 into media/, parts in parallel
+	.venv/bin/python -m scenes.build --chapter 2 -q $(QUALITY)
 
-backprop: bootstrap     ## render the chapter-3 lecture (scenes/backprop.py) at 1080p60 into media/
-	$(MANIM) -q$(QUALITY) scenes/backprop.py
+backprop: bootstrap     ## render the chapter-3 lecture (scenes/backprop.py) the same way
+	.venv/bin/python -m scenes.build --chapter 3 -q $(QUALITY)
 
 test: bootstrap         ## run the whole test suite (on every core)
 	.venv/bin/python -m pytest -q -n auto

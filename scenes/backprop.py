@@ -12,7 +12,9 @@ from scenes.camera import GdvizScene
 from scenes.chapters import chapter_three, play_parts, select
 
 # Checked at import, before any run is loaded or trained: a bad setting ends manim with one line.
-PARTS = settings.or_exit(select, chapter_three())
+LECTURE = chapter_three()
+PARTS = settings.or_exit(select, LECTURE)
+FRAGMENT = settings.or_exit(settings.fragment)  # rendered by scenes/build.py
 
 
 class BackpropagationLecture(GdvizScene):
@@ -20,7 +22,7 @@ class BackpropagationLecture(GdvizScene):
     backpropagation of one real training image."""
 
     def construct(self):
-        play_parts(self, PARTS, self.begin_part)
+        play_parts(self, PARTS, self.begin_part, lecture_length=len(LECTURE) if FRAGMENT else None)
 
     def begin_part(self, number, part):
         self.next_section(f"{number:02d} {part.name}")

@@ -61,17 +61,25 @@ def chapter_three(run=None) -> list:
     ]
 
 
-def play_parts(scene, numbered_parts, begin_part) -> None:
-    """Build and play (number, build) pairs on ``scene`` one after the other, fading out between
-    parts; ``begin_part(number, part)`` is called before each (a video starts a section there, a
-    slide deck a new slide), and before the fade: so a section or slide ends on its part's last
-    frame, the one a presenter pauses on, not on black."""
+def play_parts(scene, numbered_parts, begin_part, end_part=None, lecture_length: int | None = None) -> None:
+    """Build and play (number, build) pairs on ``scene`` one after the other, each followed by a
+    fade to black if another part follows. ``begin_part(number, part)`` is called before each part
+    plays (a video starts a section there); ``end_part(number, part)`` before its fade (a slide deck
+    starts the next slide there, so that a slide ends on its part's last frame, not on black).
+
+    With ``lecture_length`` (a fragment of the lecture, rendered on its own by scenes/build.py) a
+    part fades out unless it is the lecture's last, so fragments joined end to end are the lecture.
+    """
+    numbered_parts = list(numbered_parts)
     for i, (number, build) in enumerate(numbered_parts):
         part = build()
         begin_part(number, part)
-        if i:
-            scene.play(FadeOut(Group(*scene.mobjects)))
         part.play(scene)
+        last = number == lecture_length if lecture_length else i == len(numbered_parts) - 1
+        if not last:
+            if end_part is not None:
+                end_part(number, part)
+            scene.play(FadeOut(Group(*scene.mobjects)))
 
 
 def select(parts: list, spec: str | None = None) -> list:

@@ -12,7 +12,9 @@ from scenes.camera import GdvizThreeDScene
 from scenes.chapters import chapter_two, play_parts, select
 
 # Checked at import, before any run is loaded or trained: a bad setting ends manim with one line.
-PARTS = settings.or_exit(select, chapter_two(settings.or_exit(settings.seed)))
+LECTURE = chapter_two(settings.or_exit(settings.seed))
+PARTS = settings.or_exit(select, LECTURE)
+FRAGMENT = settings.or_exit(settings.fragment)  # rendered by scenes/build.py
 
 
 class GradientDescentLecture(GdvizThreeDScene):
@@ -22,7 +24,7 @@ class GradientDescentLecture(GdvizThreeDScene):
     """
 
     def construct(self):
-        play_parts(self, PARTS, self.begin_part)
+        play_parts(self, PARTS, self.begin_part, lecture_length=len(LECTURE) if FRAGMENT else None)
 
     def begin_part(self, number, part):
         self.next_section(f"{number:02d} {part.name}")

@@ -6,6 +6,9 @@ Each is ``$GDVIZ_<KEY>`` if set, else ``key`` under ``[gdviz]`` in ./manim.cfg, 
 - ``seed``: the seed of the noise images, a whole number 0 to 2**32 - 1 (default 0)
 - ``parts``: which parts of a lecture to render, e.g. ``1-3,8`` (default: all)
 
+and one that only scenes/build.py sets: ``$GDVIZ_FRAGMENT=1`` renders the chosen parts as a
+fragment of the lecture (each followed by its fade to black unless it is the lecture's last).
+
 A bad value raises ``SettingError``; ``or_exit`` turns that into one line, ``error: ...``, and exit
 code 2, which is what a scene module does at import, so ``manim`` stops before any run is loaded.
 """
@@ -48,6 +51,14 @@ def seed() -> int:
     if not (value.isascii() and value.isdigit()) or int(value) >= 2 ** 32:
         raise SettingError(f"{where} is {value!r}: the seed is a whole number from 0 to 4294967295")
     return int(value)
+
+
+def fragment() -> bool:
+    """Whether this render is a fragment of a lecture ($GDVIZ_FRAGMENT, set by scenes/build.py)."""
+    value = os.environ.get("GDVIZ_FRAGMENT", "").strip()
+    if value not in ("", "0", "1"):
+        raise SettingError(f"GDVIZ_FRAGMENT is {value!r}: it is 1 (set by scenes/build.py) or unset")
+    return value == "1"
 
 
 def parts(count: int, spec: str | None = None) -> list[int]:

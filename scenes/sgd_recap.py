@@ -50,7 +50,7 @@ class MiniBatchSteps:
         same = text(f"= {c['steps_per_pass']:,} mini-batch steps for the price of one full step", SMALL_SIZE,
                     MINI_BATCH).next_to(mini, DOWN, buff=0.6)
         note = caption("Each mini-batch step is a rough estimate of the downhill direction, "
-                       "but thousands of them cost what one exact step does.")
+                       f"but {c['steps_per_pass']:,} of them cost what one exact step does.")
         scene.play(FadeIn(heading), cascade([FadeIn(full), FadeIn(mini)], lag_ratio=0.5), run_time=1.5 * self.pace)
         scene.play(arrive([full[1], mini[1]], same), run_time=1.2 * self.pace)
         scene.play(FadeIn(note), run_time=0.6 * self.pace)

@@ -25,11 +25,13 @@ class LectureSlides(StableCameraScene, ThreeDSlide):
 
     def construct(self):
         # A bad setting ends with one line (checked here, not at import: the parts are per lecture).
-        play_parts(self, settings.or_exit(select, self.lecture()), self.begin_part)
+        play_parts(self, settings.or_exit(select, self.lecture()), self.begin_part, self.end_part)
 
     def begin_part(self, number, part):
-        if self.mobjects:
-            self.next_slide()
+        pass
+
+    def end_part(self, number, part):      # the fade to the next part opens the next slide
+        self.next_slide()
 
 
 class GradientDescentSlides(LectureSlides):

@@ -119,3 +119,22 @@ def test_three_ways_last_frame(scene):
 @frame_test
 def test_going_backwards_last_frame(scene):
     AddingUpWishes(early_example(scene_data.small_run()), pace=0.3).play(scene)
+
+
+def test_what_a_mini_batch_step_costs_is_counted_from_the_run():
+    from types import SimpleNamespace
+
+    from scenes.sgd_recap import MiniBatchSteps
+
+    run = scene_data.small_run()
+    part = MiniBatchSteps(run, SimpleNamespace(shown={}, play=lambda scene: None), pace=0.2)
+    assert part.shown["cost_of_a_step"] == {"n": 2000, "batch_size": 10, "steps_per_pass": 200}
+
+
+@frame_test
+def test_what_a_step_costs_card(scene):
+    from types import SimpleNamespace
+
+    from scenes.sgd_recap import MiniBatchSteps
+
+    MiniBatchSteps(scene_data.small_run(), SimpleNamespace(shown={}), pace=0.3).what_a_step_costs(scene)

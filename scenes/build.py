@@ -1,0 +1,238 @@
+"""Build a lecture video from its parts: each part rendered on its own (in parallel, one manim
+process per part), cached by everything it depends on, and joined without re-encoding.
+
+    python -m scenes.build                      # chapter 2 at 1080p60 (what `make video` runs)
+    python -m scenes.build --chapter 3 -q l     # chapter 3 as a quick 480p15 draft
+    python -m scenes.build --jobs 1 --parts 4   # one part, one process
+
+The result is where ``manim -q<Q> --save_sections scenes/<lecture>.py`` writes it, with the same
+frames: ``media/videos/<lecture>/<res>/<Scene>.mp4``, and ``sections/`` beside it with one clip per
+part and ``<Scene>.json`` naming them. Each part is rendered by the lecture file itself
+(``GDVIZ_PARTS=N GDVIZ_FRAGMENT=1``: part N followed by its fade to black, unless it is the last),
+so the joined fragments are the lecture.
+
+A rendered part is kept in ``media/parts/<lecture>/<res>/`` under a key that hashes the quality,
+the theme and seed, the manim and gdcore versions, manim.cfg, and the source of the lecture file
+(with scenes/chapters.py, settings.py, camera.py), of every gdcore module and of every scenes
+module the part's module imports (directly or not).
+An unchanged lecture is only joined again; a changed caption re-renders the parts of that module.
+Progress goes to stderr; a bad argument or setting is one line and exit code 2.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LECTURES = {2: ("descent", "GradientDescentLecture"), 3: ("backprop", "BackpropagationLecture")}
+QUALITY_FLAGS = {"l": "low_quality", "m": "medium_quality", "h": "high_quality", "p": "production_quality",
+                 "k": "fourk_quality"}
+
+
+def resolution(flag: str) -> str:
+    """manim's folder name for a quality flag: 'h' -> '1080p60'."""
+    from manim.constants import QUALITIES
+
+    q = QUALITIES[QUALITY_FLAGS[flag]]
+    return f"{q['pixel_height']}p{q['frame_rate']}"
+
+
+def scenes_imports(module: str, seen: set | None = None) -> set:
+    """``module`` (a name under scenes/, or a package like 'visuals') and every scenes module it
+    imports, directly or through others, read from the sources (nothing is imported)."""
+    seen = set() if seen is None else seen
+    if module in seen:
+        return seen
+    seen.add(module)
+    path = ROOT / "scenes" / f"{module.replace('.', '/')}.py"
+    files = [path] if path.exists() else sorted((ROOT / "scenes" / module.replace(".", "/")).glob("*.py"))
+    for file in files:
+        for node in ast.walk(ast.parse(file.read_text())):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("scenes"):
+                names = [node.module[len("scenes."):]] if node.module != "scenes" else [a.name for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name[len("scenes."):] for a in node.names if a.name.startswith("scenes.")]
+            for name in names:
+                name = name.split(".")[0] if (ROOT / "scenes" / name.split(".")[0]).is_dir() else name
+                scenes_imports(name, seen)
+    return seen
+
+
+def part_key(chapter: int, number: int, module: str, flag: str) -> str:
+    """What part ``number`` of ``chapter`` (its scenes ``module``) looks like at quality ``flag``
+    depends on, hashed (see the module docstring)."""
+    import gdcore
+    import manim
+
+    from scenes import settings
+
+    lecture = LECTURES[chapter][0]
+    digest = hashlib.sha256()
+    digest.update(json.dumps([chapter, number, flag, settings.theme(), settings.seed(), manim.__version__,
+                              gdcore.__version__]).encode())
+    sources = [ROOT / "manim.cfg", *sorted((ROOT / "gdcore").glob("*.py"))]
+    # the lecture's own files, but not everything chapters.py imports (that is every part)
+    sources += [ROOT / "scenes" / f"{name}.py" for name in (lecture, "chapters", "settings", "camera")]
+    for name in sorted(scenes_imports(module)):
+        path = ROOT / "scenes" / f"{name}.py"
+        sources += [path] if path.exists() else sorted((ROOT / "scenes" / name).glob("*.py"))
+    for path in sources:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def part_modules(chapter: int, count: int) -> list[str]:
+    """The scenes module of each of the lecture's ``count`` parts, from the catalog (which lists a
+    lecture's parts first, in lecture order)."""
+    from scenes.catalog import parts
+
+    modules = [e.module for e in parts() if e.chapter == chapter][:count]
+    if len(modules) != count:
+        raise RuntimeError(f"the catalog lists {len(modules)} parts of chapter {chapter}, the lecture {count}")
+    return modules
+
+
+def render_part(chapter: int, number: int, flag: str, target: Path) -> float:
+    """Render part ``number`` as a fragment of the lecture into ``target`` (atomically); seconds taken."""
+    lecture, scene = LECTURES[chapter]
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="gdviz-part-") as media:
+        env = dict(os.environ, GDVIZ_PARTS=str(number), GDVIZ_FRAGMENT="1")
+        proc = subprocess.run([sys.executable, "-m", "manim", "render", f"-q{flag}", "--disable_caching",
+                               "--save_sections", "--media_dir", media, f"scenes/{lecture}.py"], cwd=ROOT, env=env,
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        made = Path(media) / "videos" / lecture / resolution(flag) / f"{scene}.mp4"
+        if proc.returncode != 0 or not made.exists():
+            lines = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip()]
+            raise RuntimeError(f"part {number} of chapter {chapter} failed: {lines[-1] if lines else proc.returncode}")
+        sections = json.loads((made.parent / "sections" / f"{scene}.json").read_text())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(target.with_suffix(".json"), json.dumps({"section": sections[-1]["name"]}).encode())
+        partial = target.with_suffix(".partial.mp4")
+        shutil.move(made, partial)
+        os.replace(partial, target)
+    return time.perf_counter() - start
+
+
+def join(clips: list[Path], output: Path) -> None:
+    """Concatenate MP4 clips of one codec and size into ``output`` (atomically), copying packets."""
+    import av
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_suffix(".partial.mp4")
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as listing:
+        listing.write("".join(f"file 'file:{c.resolve().as_posix()}'\n" for c in clips))
+    try:
+        with av.open(listing.name, format="concat", options={"safe": "0"}) as source, \
+                av.open(str(partial), mode="w") as sink:
+            stream = source.streams.video[0]
+            out = sink.add_stream_from_template(template=stream)
+            for packet in source.demux(stream):
+                if packet.dts is None:        # the demuxer's flushing packets
+                    continue
+                packet.dts = None             # let libav number them across clips
+                packet.stream = out
+                sink.mux(packet)
+        os.replace(partial, output)
+    finally:
+        os.unlink(listing.name)
+
+
+def section_entry(name: str, clip: Path) -> dict:
+    """The entry manim's --save_sections writes for a clip (as in <Scene>.json)."""
+    import av
+
+    with av.open(str(clip)) as container:
+        stream = container.streams.video[0]
+        frames = stream.frames or sum(1 for _ in container.demux(stream) if _.dts is not None)
+        return {"name": name, "type": "default.normal", "video": clip.name, "width": stream.width,
+                "height": stream.height, "nb_frames": str(frames),
+                "duration": f"{float(stream.duration * stream.time_base):.6f}" if stream.duration else "",
+                "avg_frame_rate": str(stream.average_rate), "codec_name": stream.codec_context.name,
+                "pix_fmt": stream.codec_context.pix_fmt}
+
+
+def build(chapter: int, flag: str, jobs: int, spec: str | None = None, media: Path = ROOT / "media") -> Path:
+    """Render the lecture of ``chapter`` at quality ``flag`` from its parts into ``media`` (manim's
+    media dir: the parts' cache is its parts/ folder); returns the video."""
+    from scenes import settings
+    from scenes.chapters import chapter_three, chapter_two
+
+    lecture_parts = chapter_two() if chapter == 2 else chapter_three()
+    numbers = settings.parts(len(lecture_parts), spec)
+    lecture, scene = LECTURES[chapter]
+    modules = part_modules(chapter, len(lecture_parts))
+    cache = Path(media) / "parts" / lecture / resolution(flag)
+    clips = {n: cache / f"{n:02d}-{part_key(chapter, n, modules[n - 1], flag)}.mp4" for n in numbers}
+    missing = [n for n in numbers if not (clips[n].exists() and clips[n].with_suffix(".json").exists())]
+    say(f"chapter {chapter} at -q{flag}: {len(numbers) - len(missing)} of {len(numbers)} parts cached, "
+        f"rendering {len(missing)} ({jobs} at a time)")
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(render_part, chapter, n, flag, clips[n]): n for n in missing}
+        for done, future in enumerate(as_completed(futures), start=1):
+            say(f"  part {futures[future]} rendered in {future.result():.0f} s ({done} of {len(missing)}, "
+                f"{time.perf_counter() - started:.0f} s so far)")
+    folder = Path(media) / "videos" / lecture / resolution(flag)
+    video = folder / f"{scene}.mp4"
+    join([clips[n] for n in numbers], video)
+    sections = folder / "sections"
+    sections.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for i, n in enumerate(numbers):
+        name = json.loads(clips[n].with_suffix(".json").read_text())["section"]
+        clip = sections / f"{scene}_{i:04d}_{name}.mp4"
+        write_atomically(clip, clips[n].read_bytes())
+        entries.append(section_entry(name, clip))
+    write_atomically(sections / f"{scene}.json", json.dumps(entries, indent=4).encode())
+    say(f"wrote {video} in {time.perf_counter() - started:.1f} s")
+    return video
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def main(argv=None) -> int:
+    from scenes.export import _Parser      # errors: one line and exit code 2
+
+    p = _Parser(prog="python -m scenes.build", description=__doc__.split("\n\n")[0])
+    p.add_argument("--chapter", type=int, default=2, choices=sorted(LECTURES), help="which lecture (default 2)")
+    p.add_argument("--quality", "-q", default="h", choices=sorted(QUALITY_FLAGS), help="manim quality (default h)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parts rendered at once (default: cores)")
+    p.add_argument("--parts", default=None, help="only these parts, e.g. 1-3,8 (default: $GDVIZ_PARTS or all); "
+                   "a selection ends with its last part's fade")
+    p.add_argument("--media_dir", type=Path, default=ROOT / "media", help="manim's media folder (default media/)")
+    args = p.parse_args(argv)
+    from scenes import settings
+
+    try:
+        settings.theme(), settings.seed()
+        build(args.chapter, args.quality, args.jobs, args.parts, args.media_dir)
+    except settings.SettingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""scenes/build.py: a lecture built from parts rendered apart, cached by what they depend on."""
+import shutil
+
+import av
+import numpy as np
+import pytest
+
+from scenes import build
+
+
+def test_a_part_s_dependencies_are_read_from_its_imports():
+    needs = build.scenes_imports("wishlist")
+    assert {"wishlist", "nudges", "example", "visuals", "camera", "weights"} <= needs
+    assert "stumble" not in needs and "backwards" not in needs
+    assert {"minibatches", "stumble"} <= build.scenes_imports("sgd_recap")
+
+
+def test_a_caption_change_changes_only_the_keys_of_its_module_s_parts(tmp_path, monkeypatch):
+    for folder in ("scenes", "gdcore"):
+        shutil.copytree(build.ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(build.ROOT / "manim.cfg", tmp_path / "manim.cfg")
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    before = {n: build.part_key(3, n, m, "l") for n, m in enumerate(["sensitivity", "wishlist", "backwards"], 1)}
+    source = tmp_path / "scenes" / "wishlist.py"
+    source.write_text(source.read_text().replace("What we want from it", "What we wish from it"))
+    after = {n: build.part_key(3, n, m, "l") for n, m in enumerate(["sensitivity", "wishlist", "backwards"], 1)}
+    assert after[2] != before[2]
+    assert after[1] == before[1] and after[3] == before[3]
+    assert build.part_key(3, 2, "wishlist", "h") != after[2]            # and the quality is in the key
+
+
+def frames(path):
+    with av.open(str(path)) as container:
+        return [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+
+
+def test_built_lecture_is_the_sequential_render_and_an_unchanged_one_is_only_joined(tmp_path, capfd):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    video = build.build(3, "l", 2, "2-3", media=tmp_path / "built")
+    sequential = subprocess.run(
+        [sys.executable, "-m", "manim", "render", "-ql", "--disable_caching", "--media_dir", str(tmp_path / "seq"),
+         "scenes/backprop.py"], cwd=build.ROOT, env={**os.environ, "GDVIZ_PARTS": "2-3"},
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
+    assert sequential.returncode == 0, sequential.stderr[-2000:]
+    made, wanted = frames(video), frames(next((tmp_path / "seq").rglob("BackpropagationLecture.mp4")))
+    # the same frames (decoded: the clips are joined without re-encoding), then part 3's own fade
+    assert len(made) == len(wanted) + 15
+    assert all(np.array_equal(a, b) for a, b in zip(made, wanted))
+    assert made[-1].max() < 10
+    index = json.loads((video.parent / "sections" / "BackpropagationLecture.json").read_text())
+    assert [s["name"][:2] for s in index] == ["02", "03"]
+    assert sum(int(s["nb_frames"]) for s in index) == len(made)
+    capfd.readouterr()
+    build.build(3, "l", 2, "2-3", media=tmp_path / "built")
+    assert "2 of 2 parts cached, rendering 0" in capfd.readouterr().err
+    assert frames(video)[-1].shape == made[-1].shape
+
+
+def test_bad_arguments_are_one_line_and_exit_2(capsys):
+    with pytest.raises(SystemExit) as stop:
+        build.main(["--chapter", "4"])
+    assert stop.value.code == 2
