@@ -82,8 +82,8 @@ def part_key(chapter: int, number: int, module: str, flag: str) -> str:
                               gdcore.__version__]).encode())
     sources = [ROOT / "manim.cfg", *sorted((ROOT / "gdcore").glob("*.py"))]
     # the lecture's own files, but not everything chapters.py imports (that is every part)
-    sources += [ROOT / "scenes" / f"{name}.py" for name in (lecture, "chapters", "settings", "camera")]
-    for name in sorted(scenes_imports(module)):
+    sources += [ROOT / "scenes" / f"{name}.py" for name in (lecture, "chapters", "settings")]
+    for name in sorted(scenes_imports(module) | scenes_imports("camera")):
         path = ROOT / "scenes" / f"{name}.py"
         sources += [path] if path.exists() else sorted((ROOT / "scenes" / name).glob("*.py"))
     for path in sources:

@@ -24,6 +24,8 @@ from manim.camera.camera import Camera
 from manim.camera.three_d_camera import ThreeDCamera
 from PIL import Image
 
+from scenes.reading import ReadingPace
+
 SUBPIXEL = 1024.0   # corner coordinates are rounded to 1/SUBPIXEL of a pixel
 
 
@@ -71,11 +73,13 @@ class StableCameraScene:
         super().__init__(**kwargs)
 
 
-class GdvizScene(StableCameraScene, Scene):
-    """The base of every 2-D gdviz scene: a Scene with the StableCamera."""
+class GdvizScene(ReadingPace, StableCameraScene, Scene):
+    """The base of every 2-D gdviz scene: a Scene with the StableCamera, whose texts stay on screen
+    long enough to read (scenes/reading.py)."""
 
 
-class GdvizThreeDScene(StableCameraScene, ThreeDScene):
-    """The base of every 3-D gdviz scene (and of the lectures): a ThreeDScene with StableThreeDCamera."""
+class GdvizThreeDScene(ReadingPace, StableCameraScene, ThreeDScene):
+    """The base of every 3-D gdviz scene (and of the lectures): a ThreeDScene with StableThreeDCamera,
+    whose texts stay on screen long enough to read."""
 
     CAMERA = StableThreeDCamera

@@ -12,10 +12,11 @@ from manim_slides import ThreeDSlide
 
 from scenes import settings
 from scenes.camera import StableCameraScene, StableThreeDCamera
+from scenes.reading import ReadingPace
 from scenes.chapters import chapter_three, chapter_two, play_parts, select
 
 
-class LectureSlides(StableCameraScene, ThreeDSlide):
+class LectureSlides(ReadingPace, StableCameraScene, ThreeDSlide):
     """A lecture with a slide break before every part after the first."""
 
     CAMERA = StableThreeDCamera

@@ -5,6 +5,7 @@ import pytest
 from manim import DOWN, UP, Rectangle, tempconfig
 
 from layout import LayoutChecked, check_layout, layout_report
+from reading import ReadingTimed
 from gdcore import load_mnist
 from scenes.camera import GdvizScene
 from scenes.catalog import parts
@@ -14,20 +15,26 @@ TINY = {"dry_run": True, "disable_caching": True, "frame_rate": 15, "pixel_width
 
 
 def play_checked(scene_class):
-    """Play ``scene_class`` (animations skipped to their end) with the layout checked at every step."""
-    checked = type(f"Checked{scene_class.__name__}", (LayoutChecked, scene_class), {})
+    """Play ``scene_class`` (animations skipped to their end) with the layout checked at every step
+    and every text's time on screen measured (tests/reading.py)."""
+    checked = type(f"Checked{scene_class.__name__}", (LayoutChecked, ReadingTimed, scene_class), {})
     with tempconfig(TINY):
         scene = checked(skip_animations=True)
         scene.setup()
         scene.construct()
+        scene.tear_down()
     return scene
 
 
 @pytest.mark.parametrize("entry", parts(), ids=[e.scene for e in parts()])
-def test_layout_holds_at_every_step(entry):
+def test_layout_holds_and_every_text_can_be_read(entry):
+    """One play of each part for both checks (a play is the slow part)."""
     scene = play_checked(entry.load())
     assert scene.layout_steps > 3
     assert not scene.layout_log, f"{entry.scene}, {scene.layout_steps} steps:\n{layout_report(scene)}"
+    assert scene.reading_first, "no text recorded"
+    too_short = scene.too_short()
+    assert not too_short, f"{entry.scene}: texts that left before they could be read:\n" + "\n".join(too_short)
 
 
 # --- the check fails on a deliberately broken layout -----------------------------------------------

@@ -96,9 +96,9 @@ def test_learning_rate_at_follows_the_cosine_schedule():
     assert [learning_rate_at(run, s) for s in range(4)] == pytest.approx(expected, abs=1e-15)
 
 
-def test_the_part_runs_25_to_50_seconds_and_every_caption_can_be_read(played):
+def test_the_part_runs_25_to_60_seconds_and_every_caption_can_be_read(played):
     _, shown, seconds, *_ = played
-    assert 25 <= seconds <= 50
+    assert 25 <= seconds <= 60          # the reading pace (scenes/reading.py) may hold captions longer
     for line, on_screen in shown["captions"]:
         assert on_screen >= max(1.5, len(line.split()) / 3) - 1e-6, line
 

@@ -67,6 +67,7 @@ def lines(s: str, size: int, color=TEXT, width: float = LINE_WIDTH, most: int = 
             rows += balanced(line, 1 + (extra if k == max(range(len(given)), key=lambda i: len(given[i])) else 0))
         group = VGroup(*[text(r, size, color) for r in rows]).arrange(DOWN, buff=0.12)
         if group.width <= width:
+            group.reading_words = len(s.split())   # read as one: the reading-time test times it whole
             return group
     raise ValueError(f"{s!r} does not fit on {most} lines {width:.1f} units wide at font size {size}: say less")
 
