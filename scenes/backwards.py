@@ -11,8 +11,8 @@ from gdcore import wishes
 from scenes.camera import GdvizScene
 from scenes.example import early_example
 from scenes.nudges import signed
-from scenes.visuals import (ACCURACY, COST, GRADIENT, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, NeuronColumn, arrive,
-                            caption, cascade, point_at, recaption, signed_color, text, title)
+from scenes.visuals import (ACCURACY, GRADIENT, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, NeuronColumn, arrive,
+                            cascade, point_at, recaption, signed_color, text, title)
 from scenes.weights import video_run
 
 ROW = 0.27           # one row per neuron of the layer the wishes are for

@@ -10,7 +10,7 @@ largest first factor).
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, MathTex, Scene, VGroup, Write
+from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, MathTex, Scene, VGroup, Write
 
 from gdcore import analysis, wishes
 from scenes.camera import GdvizScene

@@ -10,8 +10,7 @@ from gdcore.train import steps_per_epoch
 from scenes.camera import GdvizScene
 from scenes.minibatches import DealMiniBatches
 from scenes.stumble import RealStumble, stumble_runs
-from scenes.visuals import (FULL_BATCH, MINI_BATCH, MUTED, SMALL_SIZE, TINY_SIZE, arrive, caption, cascade, text,
-                            title)
+from scenes.visuals import FULL_BATCH, MINI_BATCH, SMALL_SIZE, arrive, caption, cascade, text, title
 from scenes.weights import video_run
 
 

@@ -4,13 +4,13 @@ the running example (scenes/example.py: the 'video' run early in training, a "2"
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Group, Line, Scene, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Line, Scene, VGroup
 
 from gdcore import wishes
 from scenes.camera import GdvizScene
 from scenes.example import early_example
 from scenes.nudges import signed
-from scenes.visuals import (ACCURACY, COST, GRADIENT, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, DigitImage, NeuronColumn,
+from scenes.visuals import (ACCURACY, GRADIENT, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, DigitImage, NeuronColumn,
                             arrive, caption, cascade, grow_arrows, point_at, recaption, signed_color, text, title,
                             wish_arrow)
 from scenes.weights import video_run

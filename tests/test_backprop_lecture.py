@@ -1,11 +1,11 @@
-"""The chapter-3 lecture file: one scene, its parts in order, the real command with no prompt."""
+"""The chapter-3 lecture file: one scene, its parts in order, a bad part list. (The real command with
+no prompt and no version notice: tests/test_build.py, which renders parts 2-3 through it.)"""
 import ast
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,22 +26,6 @@ def test_lecture_parts_are_the_catalog_s_chapter_three_parts_in_order():
                backwards.AddingUpWishes, averaging.FromOneExampleToTheGradient, sgd_recap.MiniBatchSteps,
                backprop_code.TheCode, chain_rule.ChainRuleInSymbols]
     assert [c.name for c in classes] == titles
-
-
-def test_lecture_renders_without_prompt_and_without_a_version_notice(tmp_path):
-    """`manim scenes/backprop.py` with no scene name, tiny and last frame only, parts 2-3 (a part
-    change and the fade between parts); every part is checked on its own in test_layout.py."""
-    result = subprocess.run(
-        [sys.executable, "-m", "manim", "render", "-s", "-ql", "--resolution", "160,90", "--media_dir",
-         str(tmp_path), "scenes/backprop.py"], cwd=ROOT, stdin=subprocess.DEVNULL, capture_output=True,
-        text=True, timeout=600, env={**os.environ, "GDVIZ_PARTS": "2-3"})
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    assert "You are using manim version" not in result.stdout + result.stderr
-    pngs = list(tmp_path.rglob("BackpropagationLecture*.png"))
-    assert pngs, "no still written"
-    from PIL import Image
-    image = np.asarray(Image.open(pngs[0]))
-    assert image.shape[:2] == (90, 160) and image[..., :3].max() > 100, "the last frame is blank"
 
 
 def test_a_bad_part_list_is_one_line_and_exit_2():

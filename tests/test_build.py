@@ -45,7 +45,8 @@ def test_built_lecture_is_the_sequential_render_and_an_unchanged_one_is_only_joi
         [sys.executable, "-m", "manim", "render", "-ql", "--disable_caching", "--media_dir", str(tmp_path / "seq"),
          "scenes/backprop.py"], cwd=build.ROOT, env={**os.environ, "GDVIZ_PARTS": "2-3"},
         stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
-    assert sequential.returncode == 0, sequential.stderr[-2000:]
+    assert sequential.returncode == 0, sequential.stderr[-2000:]     # no scene name: no prompt (one scene)
+    assert "You are using manim version" not in sequential.stdout + sequential.stderr   # manim.cfg
     made, wanted = frames(video), frames(next((tmp_path / "seq").rglob("BackpropagationLecture.mp4")))
     # the same frames (decoded: the clips are joined without re-encoding), then part 3's own fade
     assert len(made) == len(wanted) + 15
