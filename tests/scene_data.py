@@ -40,3 +40,33 @@ def render_stills(tmp_path, module: str, *scenes: str, extra=()) -> dict:
         assert stills[scene].shape[:2] == (90, 160)
         assert stills[scene][..., :3].max() > 100, f"the last frame of {scene} is blank"
     return stills
+
+
+TINY = {"dry_run": True, "disable_caching": True, "frame_rate": 15, "pixel_width": 160, "pixel_height": 90}
+
+
+def play_skipped(scene_class, *mixins):
+    """Play ``scene_class`` with every animation skipped to its end (tiny frames, no caching), with
+    ``mixins`` (tests/layout.py's LayoutChecked, tests/reading.py's ReadingTimed) in front of it;
+    the scene, after its tear_down."""
+    from manim import tempconfig
+
+    played = type(f"Played{scene_class.__name__}", (*mixins, scene_class), {})
+    with tempconfig(TINY):
+        scene = played(skip_animations=True)
+        scene.setup()
+        scene.construct()
+        scene.tear_down()
+    return scene
+
+
+def dry_play_part(part, *mixins):
+    """(shown, seconds of running time, scene) of ``part`` played that way on a GdvizScene."""
+    from scenes.camera import GdvizScene
+
+    class PartScene(GdvizScene):
+        def construct(self):
+            part.play(self)
+
+    scene = play_skipped(PartScene, *mixins)
+    return part.shown, scene.renderer.time, scene

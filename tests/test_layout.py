@@ -6,24 +6,18 @@ from manim import DOWN, UP, Rectangle, tempconfig
 
 from layout import LayoutChecked, check_layout, layout_report
 from reading import ReadingTimed
+from scene_data import TINY, play_skipped
 from gdcore import load_mnist
 from scenes.camera import GdvizScene
 from scenes.catalog import parts
 from scenes.visuals import SMALL_SIZE, TINY_SIZE, DigitImage, NetworkDiagram, caption, may_overlap, text
 
-TINY = {"dry_run": True, "disable_caching": True, "frame_rate": 15, "pixel_width": 160, "pixel_height": 90}
 
 
 def play_checked(scene_class):
     """Play ``scene_class`` (animations skipped to their end) with the layout checked at every step
     and every text's time on screen measured (tests/reading.py)."""
-    checked = type(f"Checked{scene_class.__name__}", (LayoutChecked, ReadingTimed, scene_class), {})
-    with tempconfig(TINY):
-        scene = checked(skip_animations=True)
-        scene.setup()
-        scene.construct()
-        scene.tear_down()
-    return scene
+    return play_skipped(scene_class, LayoutChecked, ReadingTimed)
 
 
 @pytest.mark.parametrize("entry", parts(), ids=[e.scene for e in parts()])

@@ -1,23 +1,15 @@
 """The reading-time measure (tests/reading.py) and the scenes' own hold (scenes/reading.py). Every
 part is measured in tests/test_layout.py, in the same play as its layout check."""
 import pytest
-from manim import Scene, tempconfig
+from manim import Scene
 
 from reading import ReadingTimed
+from scene_data import play_skipped
 from scenes.camera import GdvizScene
 from scenes.visuals import caption, recaption
 
-TINY = {"dry_run": True, "disable_caching": True, "frame_rate": 15, "pixel_width": 160, "pixel_height": 90}
-
-
 def play_timed(scene_class):
-    timed = type(f"Timed{scene_class.__name__}", (ReadingTimed, scene_class), {})
-    with tempconfig(TINY):
-        scene = timed(skip_animations=True)
-        scene.setup()
-        scene.construct()
-        scene.tear_down()
-    return scene
+    return play_skipped(scene_class, ReadingTimed)
 
 
 class Hurried(Scene):

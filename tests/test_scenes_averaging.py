@@ -6,32 +6,20 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from manim import tempconfig
 from frames import frame_test
 from layout import LayoutChecked, layout_report
 
 import scene_data
 from gdcore import analysis, load_mnist
 from scenes.averaging import FromOneExampleToTheGradient, learning_rate_at
-from scenes.camera import GdvizScene
 from scenes.example import early_example
 
 __module_test__ = "averaging"
 
 
 def dry_play(part):
-    """Play ``part`` without rendering, the layout checked after every step (tests/layout.py);
-    (shown, seconds of running time, the scene)."""
-    class Checked(LayoutChecked, GdvizScene):
-        def construct(self):
-            part.play(self)
-
-    with tempconfig({"dry_run": True, "disable_caching": True, "frame_rate": 15, "pixel_width": 160,
-                     "pixel_height": 90}):
-        scene = Checked(skip_animations=True)
-        scene.setup()
-        scene.construct()
-    return part.shown, scene.renderer.time, scene
+    """(shown, seconds of running time, scene), the layout checked after every step (tests/layout.py)."""
+    return scene_data.dry_play_part(part, LayoutChecked)
 
 
 @pytest.fixture(scope="module")
