@@ -7,7 +7,7 @@ computed by gdcore.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, FadeIn, FadeOut, Group, Line, Scene, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, Group, Line, Scene, VGroup, Write
 
 from gdcore import analysis, load_mnist, wishes
 from gdcore.train import parse_schedule, steps_per_epoch
@@ -98,7 +98,7 @@ class FromOneExampleToTheGradient:
     def show_one_example(self, scene, narration, table) -> None:
         """The '2', its name, its wishes for the six named entries."""
         ex = self.example
-        scene.play(FadeIn(title(self.name)), FadeIn(table.names), run_time=0.8)
+        scene.play(Write(title(self.name)), Write(table.names), run_time=0.8)
         column = table.columns[0]
         narration.say(f"What the '{ex.label}' (training image {ex.index}) wants: minus the slope of its own "
                       f"cost, for 6 of the {self.net.num_params:,} weights and biases.",
@@ -106,7 +106,7 @@ class FromOneExampleToTheGradient:
         scene.play(cascade([Write(c) for c in column.cells], lag_ratio=0.2), run_time=1.5)
         narration.hold()
         narration.say("Blue: it wants that weight or bias larger; red: smaller; the size says how much.",
-                      FadeIn(table.key), run_time=1.0)
+                      Write(table.key), run_time=1.0)
 
     def show_other_examples(self, scene, narration, table, wished) -> None:
         """The same six wishes for the other images, column by column."""
@@ -125,7 +125,7 @@ class FromOneExampleToTheGradient:
         """Each row's mean arrives from its row."""
         narration.hold()
         narration.say(f"Average each row: what these {wished.shape[1]} images want, together.",
-                      FadeIn(table.mean.head), FadeIn(table.divider), run_time=1.0)
+                      Write(table.mean.head), Create(table.divider), run_time=1.0)
         scene.play(cascade([arrive([c.cells[r] for c in table.columns], table.mean.cells[r], run_time=1.2)
                             for r in range(len(table.mean.cells))], lag_ratio=0.25), run_time=2.0)
 
@@ -146,7 +146,7 @@ class FromOneExampleToTheGradient:
         scene.play(FadeOut(old), table.mean.head.animate.set_x(places[0]), table.mean.cells.animate.set_x(places[0]),
                    run_time=1.0)
         narration.say(f"Now the same average over all {len(X):,} training images.",
-                      FadeIn(all_column.head), run_time=1.0)
+                      Write(all_column.head), run_time=1.0)
         scene.play(cascade([arrive(a, b) for a, b in zip(table.mean.cells, all_column.cells)], lag_ratio=0.2),
                    run_time=2.0)
         same = [signed(a, 4) for a in means] == [signed(b, 4) for b in stored]
@@ -154,7 +154,7 @@ class FromOneExampleToTheGradient:
         agreement = "in every digit shown" if same else f"to {digits} significant digits"
         narration.hold()
         narration.say(f"That is minus the gradient: the run's own stored ∇C at step {self.example.step:,} agrees "
-                      f"{agreement}.", FadeIn(stored_column.head), run_time=1.0)
+                      f"{agreement}.", Write(stored_column.head), run_time=1.0)
         scene.play(cascade([arrive(a, b) for a, b in zip(all_column.cells, stored_column.cells)], lag_ratio=0.2),
                    run_time=2.0)
         table.wide = [all_column, stored_column]
@@ -173,7 +173,7 @@ class FromOneExampleToTheGradient:
         step_column = self.wide_column(changes, "one full-batch step", "−ηₜ ∂C/∂θ", table.places[3])
         narration.hold()
         narration.say("Gradient descent moves each weight and bias by ηₜ times that average wish.",
-                      Write(rate), FadeIn(step_column.head), run_time=1.2)
+                      Write(rate), Write(step_column.head), run_time=1.2)
         stored = table.wide[1]
         scene.play(cascade([arrive([a, value], b) for a, b in zip(stored.cells, step_column.cells)], lag_ratio=0.2),
                    run_time=2.2)

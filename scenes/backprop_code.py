@@ -16,7 +16,7 @@ import textwrap
 from dataclasses import dataclass
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Code, FadeIn, FadeOut, Paragraph, Rectangle, Scene, VGroup, config
+from manim import DOWN, LEFT, RIGHT, UP, Code, FadeOut, GrowFromEdge, Paragraph, Rectangle, Scene, VGroup, Write, config
 
 from gdcore import wishes
 from gdcore.network import Network
@@ -170,7 +170,7 @@ class TheCode:
     def play(self, scene: Scene) -> None:
         heading = title(self.name)
         note = caption("gdcore's own backpropagation, read from gdcore/network.py as this scene is drawn.")
-        scene.play(FadeIn(heading), FadeIn(note), run_time=self.pace)
+        scene.play(Write(heading), Write(note), run_time=self.pace)
         scene.wait(1.2 * self.pace)
         for k, screen in enumerate(self.screens):
             listing = self.show_listing(scene, screen, heading)
@@ -201,7 +201,7 @@ class TheCode:
                                      "caption": group.words})
         dims = [fade(line, 1.0 if r in rows else DIM) for r, line in enumerate(lines)]
         old = listing.marker
-        scene.play(*dims, FadeIn(marker), *([FadeOut(old)] if old is not None else []), run_time=0.6 * self.pace)
+        scene.play(*dims, GrowFromEdge(marker, UP), *([FadeOut(old)] if old is not None else []), run_time=0.6 * self.pace)
         listing.marker = marker
         note = recaption(scene, note, group.words, run_time=0.5 * self.pace)
         values = self.values(group.name, listing)

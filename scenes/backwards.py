@@ -5,7 +5,7 @@ All of it from gdcore.wishes on the running example (scenes/example.py)."""
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Group, Rectangle, Scene, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, FadeOut, Group, GrowFromCenter, Rectangle, Scene, VGroup, Write
 
 from gdcore import wishes
 from scenes.camera import GdvizScene
@@ -114,8 +114,9 @@ class AddingUpWishes:
         later_name.next_to(header, LEFT, buff=0.3)
         line = (f"Each {who} neuron j (a column) wants each neuron k of layer {before} (a row)\n"
                 "to change by −δⱼ·wⱼₖ: its own wished nudge, times the weight between them.")
-        scene.play(FadeIn(heading), cascade([FadeIn(c) for c in column.circles], lag_ratio=0.03), FadeIn(name),
-                   FadeIn(header), FadeIn(labels), FadeIn(later_name), run_time=self.pace)
+        scene.play(Write(heading), cascade([GrowFromCenter(c) for c in column.circles], lag_ratio=0.03), Write(name),
+                   cascade([GrowFromCenter(c) for c in header], lag_ratio=0.03), Write(later_name),
+                   *([Write(labels)] if len(labels) else []), run_time=self.pace)
         self.note = recaption(scene, self.note, line, 0.5 * self.pace)
         scene.wait(3 * self.pace)
         return grid, column, header
@@ -153,7 +154,7 @@ class AddingUpWishes:
         who = f"all {len(step['wishes'])} outputs want" if layer == self.layers else f"all of layer {layer} wants"
         self.note = recaption(scene, self.note, f"Add up each row: what {who} from that neuron, −∂C/∂a. "
                                                 "The wishes combine.", 0.4 * self.pace)
-        scene.play(FadeIn(summed[0]), run_time=0.4 * self.pace)
+        scene.play(Write(summed[0]), run_time=0.4 * self.pace)
         scene.play(cascade([arrive(grid.row(k), summed[1][k]) for k in range(len(column))], lag_ratio=0.05),
                    run_time=2.5 * self.pace)
         scene.wait(2 * self.pace)
@@ -172,8 +173,8 @@ class AddingUpWishes:
                               "backprop": backprop.tolist(), "difference": difference}
         self.note = recaption(scene, self.note, f"Times the sigmoid's slope: how each z of layer {before} should "
                                                 "move. That column is −δ, which backprop computes.", 0.4 * self.pace)
-        scene.play(FadeIn(slope[0]), arrive(column.circles, slope[1]), run_time=1.2 * self.pace)
-        scene.play(FadeIn(delta[0]), cascade([arrive([summed[1][k], slope[1][k]], delta[1][k])
+        scene.play(Write(slope[0]), arrive(column.circles, slope[1]), run_time=1.2 * self.pace)
+        scene.play(Write(delta[0]), cascade([arrive([summed[1][k], slope[1][k]], delta[1][k])
                                               for k in range(len(column))], lag_ratio=0.05), run_time=1.5 * self.pace)
         check = VGroup(text("gdcore's backprop", TINY_SIZE, MUTED), text("gives the same", TINY_SIZE, MUTED),
                        text(f"{len(backprop)} numbers", SMALL_SIZE, GRADIENT),
@@ -181,7 +182,7 @@ class AddingUpWishes:
                        text("(agree to within 1e−12)" if difference <= 1e-12 else
                             f"(largest difference {difference:.0e})".replace("-", "−"), TINY_SIZE, MUTED))
         check.arrange(DOWN, buff=0.15).next_to(delta, RIGHT, buff=0.4)
-        scene.play(FadeIn(check), point_at(delta[1]), run_time=self.pace)
+        scene.play(Write(check), point_at(delta[1]), run_time=self.pace)
         scene.wait(3 * self.pace)
 
 

@@ -10,7 +10,7 @@ largest first factor).
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, MathTex, Scene, VGroup, Write
+from manim import DOWN, RIGHT, UP, FadeOut, MathTex, Scene, VGroup, Write
 
 from gdcore import analysis, wishes
 from scenes.camera import GdvizScene
@@ -59,7 +59,7 @@ class ChainRuleInSymbols:
         heading = title(self.name)
         words = f"A weight into output {self.j} (the right answer), from layer {self.L - 1}'s most active neuron."
         note = caption(words)
-        scene.play(FadeIn(heading), FadeIn(note), run_time=self.pace)
+        scene.play(Write(heading), Write(note), run_time=self.pace)
         scene.wait(self.reading(words, self.pace))
         shown, note = self.weight(scene, note)
         scene.play(*[FadeOut(m) for m in shown], run_time=0.5 * self.pace)
@@ -200,7 +200,7 @@ class ChainRuleInSymbols:
         labels = [c.label for c in columns if len(c.label)]
         p = self.pace
         note = recaption(scene, note, words[0], run_time=0.4 * p)
-        scene.play(Write(symbols), *[FadeIn(l) for l in labels], run_time=1.2 * p)
+        scene.play(Write(symbols), *[Write(l) for l in labels], run_time=1.2 * p)
         if len(words) > 2:                        # the numbers get a caption of their own
             scene.wait(self.reading(words[0], 1.6 * p))
             note = recaption(scene, note, words[1], run_time=0.4 * p)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, FadeIn, Line, MathTex, Scene, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, Create, FadeIn, Line, MathTex, Scene, VGroup, Write
 
 from gdcore import analysis, load_mnist, wishes
 from scenes.camera import GdvizScene
@@ -125,9 +125,9 @@ class GradientEntryMeaning:
     def show_two_entries(self, scene, narration, table, large, small) -> None:
         """The two entries by name, their values arriving from the gradient's symbol."""
         n = self.net.num_params
-        scene.play(FadeIn(title(self.name)), run_time=0.8)
+        scene.play(Write(title(self.name)), run_time=0.8)
         narration.say(f"The gradient at step {self.example.step:,} has {n:,} entries, one for each weight and bias. "
-                      "Here are two of them.", FadeIn(table.head[:2]), FadeIn(table.names), run_time=1.2)
+                      "Here are two of them.", Write(table.head[:2]), Write(table.names), run_time=1.2)
         scene.play(cascade([arrive(table.head[1], v) for v in table.values], lag_ratio=0.3), run_time=1.5)
         narration.hold()
         narration.say(f"The largest of all {n:,}: the cost reacts most to this {kind(self.net, large)}.",
@@ -145,7 +145,7 @@ class GradientEntryMeaning:
         sensitivity = abs(g_large) / abs(g_small)
         self.shown["N"] = sensitivity
         narration.hold()
-        scene.play(FadeIn(table.rule), FadeIn(table.ratio_label), run_time=0.6)
+        scene.play(Create(table.rule), Write(table.ratio_label), run_time=0.6)
         narration.say(f"So the cost is {sensitivity:.1f} times as sensitive to the first as to the second.",
                       arrive(list(table.values), table.ratios[0], run_time=1.5), run_time=1.5)
         scene.play(point_at(table.ratios[0]), run_time=1.0)
@@ -169,7 +169,7 @@ class GradientEntryMeaning:
                       f"over all {len(X):,} training images.", Write(setup), run_time=1.5)
         narration.hold()
         cells = table.change_cells(changes)
-        scene.play(FadeIn(table.head[2]), run_time=0.6)
+        scene.play(Write(table.head[2]), run_time=0.6)
         scene.play(cascade([arrive(value, c) for c in cells], lag_ratio=0.4), run_time=1.8)
         cells_ratio = table.ratio_cell(measured, 2)
         narration.say(f"The real changes are in the ratio {measured:.1f}, against {self.shown['N']:.1f} "

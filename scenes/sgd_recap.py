@@ -4,7 +4,7 @@ backprop, then the drunk man against the careful man (scenes/stumble.py). Every 
 from the runs' configurations; every cost is recorded or computed by gdcore."""
 from __future__ import annotations
 
-from manim import DOWN, FadeIn, FadeOut, Group, Scene, VGroup
+from manim import DOWN, FadeOut, Group, Scene, VGroup, Write
 
 from gdcore.train import steps_per_epoch
 from scenes.camera import GdvizScene
@@ -50,9 +50,9 @@ class MiniBatchSteps:
                     MINI_BATCH).next_to(mini, DOWN, buff=0.6)
         note = caption("Each mini-batch step is a rough estimate of the downhill direction, "
                        f"but {c['steps_per_pass']:,} of them cost what one exact step does.")
-        scene.play(FadeIn(heading), cascade([FadeIn(full), FadeIn(mini)], lag_ratio=0.5), run_time=1.5 * self.pace)
+        scene.play(Write(heading), cascade([Write(full), Write(mini)], lag_ratio=0.5), run_time=1.5 * self.pace)
         scene.play(arrive([full[1], mini[1]], same), run_time=1.2 * self.pace)
-        scene.play(FadeIn(note), run_time=0.6 * self.pace)
+        scene.play(Write(note), run_time=0.6 * self.pace)
         scene.wait(4 * self.pace)
 
 

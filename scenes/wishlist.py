@@ -4,7 +4,8 @@ the running example (scenes/example.py: the 'video' run early in training, a "2"
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Line, Scene, VGroup
+from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowFromCenter, GrowFromPoint, Line, Scene, VGroup,
+                   Write)
 
 from gdcore import wishes
 from scenes.camera import GdvizScene
@@ -50,7 +51,7 @@ class OneExampleWishes:
         digit = DigitImage(e.image, height=2.6).move_to(LEFT * 4.6 + DOWN * 0.2)
         label = text(f"labelled {e.label}", SMALL_SIZE, ACCURACY).next_to(digit, DOWN, buff=0.2)
         self.note = caption(example_heading(e) + f",\nbut calls this {e.label} a {self.shown['guess']}.")
-        scene.play(FadeIn(heading), FadeIn(digit), FadeIn(label), FadeIn(self.note), run_time=self.pace)
+        scene.play(Write(heading), FadeIn(digit), Write(label), Write(self.note), run_time=self.pace)
         scene.wait(2.5 * self.pace)
         return digit
 
@@ -62,8 +63,8 @@ class OneExampleWishes:
         header = text("output a", TINY_SIZE, MUTED).next_to(values, UP, buff=0.3)
         self.shown["outputs"] = self.outputs.tolist()
         flow = Line(digit.get_right() + RIGHT * 0.2, column.get_left() + LEFT * 0.3, color=MUTED, stroke_width=2)
-        scene.play(FadeIn(flow), cascade([FadeIn(c) for c in column.circles]), FadeIn(column.labels),
-                   FadeIn(header), run_time=1.5 * self.pace)
+        scene.play(Create(flow), cascade([GrowFromCenter(c) for c in column.circles]), Write(column.labels),
+                   Write(header), run_time=1.5 * self.pace)
         scene.play(arrive(column.circles, values), run_time=self.pace)
         guess = self.shown["guess"]
         scene.play(point_at(VGroup(column.circles[guess], values[guess])), run_time=self.pace)
@@ -78,7 +79,7 @@ class OneExampleWishes:
         self.shown["targets"] = y.tolist()
         self.note = recaption(scene, self.note, f"What we want from it: 1 for the {self.example.label}, "
                                                 "0 for every other digit.", self.pace)
-        scene.play(FadeIn(header), cascade([FadeIn(t) for t in targets], lag_ratio=0.05), run_time=self.pace)
+        scene.play(Write(header), cascade([Write(t) for t in targets], lag_ratio=0.05), run_time=self.pace)
         scene.wait(1.5 * self.pace)
         return targets
 
@@ -95,9 +96,11 @@ class OneExampleWishes:
         self.shown.update(wishes=self.wishes.tolist(), arrows=[a.wish for a in arrows], arrow_unit=unit)
         self.note = recaption(scene, self.note, "Each output's wish: the cost's slope, −∂C/∂a = 2(y − a), "
                                                 "for this one image.", self.pace)
-        scene.play(FadeIn(header), run_time=0.6 * self.pace)
+        scene.play(Write(header), run_time=0.6 * self.pace)
         scene.play(arrive([VGroup(v, t) for v, t in zip(values, targets)], numbers), run_time=1.2 * self.pace)
-        scene.play(grow_arrows(arrows), run_time=1.5 * self.pace)
+        # each arrow grows out of its number, the output's error
+        scene.play(cascade([GrowFromPoint(a, n.get_left()) for a, n in zip(arrows, numbers)], lag_ratio=0.08),
+                   run_time=1.5 * self.pace)
         scene.wait(1.5 * self.pace)
 
     def rank_the_wishes(self, scene, column):
@@ -146,9 +149,9 @@ class ThreeWays:
         n = len(w["previous"])
         self.note = caption(f"a = σ(w·a⁽{L - 1}⁾ + b): its {n} weights, its bias, and the {n} activations "
                             "feeding it decide it.")
-        scene.play(FadeIn(heading), cascade([FadeIn(c) for c in previous.circles], lag_ratio=0.05),
-                   FadeIn(prev_label), FadeIn(target), FadeIn(target_label), FadeIn(self.note), run_time=self.pace)
-        scene.play(grow_arrows([arrow]), FadeIn(wants), run_time=0.8 * self.pace)
+        scene.play(Write(heading), cascade([GrowFromCenter(c) for c in previous.circles], lag_ratio=0.05),
+                   Write(prev_label), GrowFromCenter(target), Write(target_label), Write(self.note), run_time=self.pace)
+        scene.play(grow_arrows([arrow]), Write(wants), run_time=0.8 * self.pace)
         return previous, target
 
     def connect(self, scene, previous, target):
@@ -158,7 +161,7 @@ class ThreeWays:
                               stroke_color=signed_color(w), stroke_opacity=0.35 + 0.6 * abs(w) / scale)
                          for c, w in zip(previous.circles, incoming)])
         self.shown["incoming"] = incoming.tolist()
-        scene.play(cascade([FadeIn(e) for e in edges], lag_ratio=0.04), run_time=self.pace)
+        scene.play(cascade([Create(e) for e in edges], lag_ratio=0.04), run_time=self.pace)
         scene.wait(2 * self.pace)
         return edges
 
@@ -173,7 +176,7 @@ class ThreeWays:
             scene.play(FadeOut(old), run_time=0.4 * self.pace)
         self.note = recaption(scene, self.note, line, 0.6 * self.pace)
         rows = VGroup(*group[1:])
-        scene.play(FadeIn(group[0]), arrive(anchor, rows), run_time=1.2 * self.pace)
+        scene.play(Write(group[0]), arrive(anchor, rows), run_time=1.2 * self.pace)
         scene.wait(3.5 * self.pace)
         return VGroup(group[0], rows)
 
