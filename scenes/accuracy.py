@@ -3,15 +3,15 @@ it says about pure noise. Every count, accuracy and activation is computed by gd
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Group, Rectangle, Scene, Transform,
-                   VGroup)
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, GrowFromEdge, Group, Rectangle, Scene,
+                   VGroup, Write)
 
 from gdcore import analysis, inputs, load_mnist
 from scenes import settings
 from scenes.camera import GdvizScene
 from scenes.visuals import (ACCURACY, COST, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, DigitImage, OutputBars,
-                            Readout, caption, digit_rgba, step_through, text, title)
-from scenes.weights import video_run
+                            Readout, arrive, cascade, caption, digit_rgba, step_through, text, title)
+from scenes.weights import grow_bars, video_run
 
 
 class ScoreOnTestSet:
@@ -43,7 +43,7 @@ class ScoreOnTestSet:
         acc = Readout("accuracy so far", correct[0] / 1, ACCURACY, "{:.2%}")
         board = VGroup(seen, right, acc).arrange(DOWN, aligned_edge=LEFT, buff=0.35).shift(RIGHT * 2.2)
         note = caption("Fast-forward: the counts are the network's real answers, image by image.", TINY_SIZE)
-        scene.play(FadeIn(heading), FadeIn(digit), FadeIn(guess), FadeIn(board), FadeIn(note))
+        scene.play(Write(heading), FadeIn(digit), Write(guess), Write(board), Write(note), run_time=1)
 
         def show_image(k):
             self.shown["counted"].append(k)
@@ -60,7 +60,8 @@ class ScoreOnTestSet:
         self.shown["accuracy"] = float(correct[-1] / n)
         final = caption(f"{int(correct[-1]):,} of {n:,} right: {correct[-1] / n:.2%} on images it never trained on.",
                         SMALL_SIZE)
-        scene.play(Transform(note, final))
+        # the score gathers from the counts on the board
+        scene.play(FadeOut(note), arrive([seen.number, right.number, acc.number], final), run_time=1)
         scene.wait(1)
 
     def show_mistakes(self, scene, data, wrong) -> None:
@@ -75,7 +76,8 @@ class ScoreOnTestSet:
             self.shown["mistakes"].append((int(index), int(guess), float(confidence)))
         cells.arrange_in_grid(2, (k + 1) // 2, buff=(0.35, 0.35)).next_to(heading, DOWN, buff=0.45)
         note = caption("'says d (c)': the network's guess d and its output activation c for that digit.", TINY_SIZE)
-        scene.play(FadeIn(heading), FadeIn(cells, lag_ratio=0.1), FadeIn(note))
+        scene.play(Write(heading), cascade([AnimationGroup(FadeIn(image), Write(label)) for image, label in cells]),
+                   Write(note), run_time=1)
         scene.wait(2)
 
 
@@ -107,8 +109,8 @@ class ConfidentNonsense:
         bars_label = text("output activations", SMALL_SIZE, MUTED).next_to(bars, UP, buff=0.25)
         note = caption(f"It answers '{guess}' with activation {outputs[guess]:.2f}: "
                        "it was never asked to say 'none of these'.", SMALL_SIZE)
-        scene.play(FadeIn(heading), FadeIn(image), FadeIn(label))
-        scene.play(FadeIn(bars_label), FadeIn(bars, lag_ratio=0.1), FadeIn(note))
+        scene.play(Write(heading), FadeIn(image), Write(label), run_time=1)
+        scene.play(Write(bars_label), grow_bars(bars), Write(note), run_time=1)
         scene.wait(1.5)
 
     def show_statistics(self, scene, stats) -> None:
@@ -128,7 +130,8 @@ class ConfidentNonsense:
         bars.shift(UP * 0.1)
         note = caption(f"Mean of its largest output over these images: {stats['mean_top_activation']:.2f} "
                        "— confident about nonsense.", SMALL_SIZE)
-        scene.play(FadeIn(heading), FadeIn(bars, lag_ratio=0.08), FadeIn(note))
+        scene.play(Write(heading), cascade([AnimationGroup(GrowFromEdge(bar, DOWN), Write(value), Write(name))
+                                            for bar, value, name in bars]), Write(note), run_time=1)
         scene.wait(2)
 
 

@@ -7,15 +7,16 @@ a recorded run or computed by gdcore on MNIST.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circumscribe, FadeIn, FadeOut, Group, Line, MathTex, Scene, Transform,
-                   VGroup, Write, there_and_back)
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Circumscribe, Create, FadeIn, FadeOut, GrowArrow,
+                   Group, Line, MathTex, Scene, Transform, VGroup, Write, there_and_back)
 
 from gdcore import inputs, load_mnist, one_hot
 from gdcore.analysis import cost_breakdown, first_with_label, parameter_breakdown
 from scenes.camera import GdvizScene
 from scenes.visuals import (BODY_SIZE, COST, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TINY_SIZE, ColumnVector, DigitImage,
-                            FunctionBox, NetworkDiagram, OutputBars, caption, fit_width, light_layer, text, title)
-from scenes.weights import video_run
+                            FunctionBox, NetworkDiagram, OutputBars, arrive, cascade, caption, fit_width, grow_arrows,
+                            light_layer, text, title)
+from scenes.weights import draw_box, draw_network, flow, flash_edges, grow_bars, morph_bars, swap_column, video_run
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -34,21 +35,10 @@ def training_size(run, data) -> int:
     return int(run.config.train_size or len(data.train_labels))
 
 
-def swap_column(old: ColumnVector, new: ColumnVector) -> list:
-    """Animations from column ``old`` to ``new``: the entries cross-fade, the brackets follow."""
-    return [FadeOut(old.rows), FadeIn(new.rows), Transform(old.brackets, new.brackets)]
-
-
-def morph_bars(old: OutputBars, new: OutputBars) -> list:
-    """Animations from output bars ``old`` to ``new``: the bars stretch, the numbers cross-fade."""
-    return ([Transform(o[1], n[1]) for o, n in zip(old, new)] + [FadeOut(o[2]) for o in old]
-            + [FadeIn(n[2]) for n in new])
-
-
 def new_caption(scene: Scene, old, s: str, run_time: float):
-    """Cross-fade from caption ``old`` (or nothing) to a new caption line; return the new line."""
+    """Write a new caption line as caption ``old`` (or nothing) fades out; return the new line."""
     line = caption(s)
-    scene.play(FadeIn(line), *([FadeOut(old)] if old is not None else []), run_time=run_time)
+    scene.play(Write(line), *([FadeOut(old)] if old is not None else []), run_time=run_time)
     return line
 
 
@@ -75,7 +65,7 @@ class NetworkRecap:
     def play(self, scene: Scene) -> None:
         diagram, bars = self.show_network(scene)
         note = self.light_up(scene, diagram)
-        note = self.show_answer(scene, bars, note)
+        note = self.show_answer(scene, diagram, bars, note)
         self.count_parameters(scene, note)
         scene.wait(2 * self.run_time)
 
@@ -101,34 +91,37 @@ class NetworkRecap:
         heading = title("Recap: the network reading one digit")
         diagram, layer_labels, pointer, digit, bars = self.build_network()
         self.shown.update(image_index=self.index, label=self.label)
-        scene.play(FadeIn(heading), FadeIn(digit), FadeIn(pointer), run_time=self.run_time)
-        scene.play(FadeIn(diagram), FadeIn(layer_labels), run_time=self.run_time)
+        scene.play(Write(heading), FadeIn(digit), Write(pointer[0]), GrowArrow(pointer[1]), run_time=self.run_time)
+        scene.play(draw_network(diagram, layer_labels), run_time=self.run_time)
         return diagram, bars
 
     def light_up(self, scene: Scene, diagram):
         note = new_caption(scene, None, f"Pixel brightness sets the {self.net.sizes[0]} input activations; "
                            "each layer then follows from the one before.", self.run_time)
-        for layer, acts in enumerate(self.activations):
-            scene.play(*light_layer(diagram, layer, acts), run_time=self.run_time)
+        layers = [AnimationGroup(*([flash_edges(diagram.edges[l - 1])] if l else []),
+                                 cascade(light_layer(diagram, l, acts), lag_ratio=0.05))
+                  for l, acts in enumerate(self.activations)]
+        scene.play(cascade(layers, lag_ratio=0.8), run_time=len(layers) * self.run_time)
         self.shown["neurons"] = [list(idx) for idx in diagram.shown]
         self.shown["activations"] = [acts[idx] for acts, idx in zip(self.activations, diagram.shown)]
         return note
 
-    def show_answer(self, scene: Scene, bars, note):
+    def show_answer(self, scene: Scene, diagram, bars, note):
         verdict = "right" if self.answer == self.label else "wrong"
         note = new_caption(scene, note, f"The brightest output is the network's answer: {self.answer} "
                     f"(the label says {self.label}: {verdict}).", self.run_time)
-        scene.play(FadeIn(bars), run_time=self.run_time)
+        scene.play(grow_bars(bars, sources=diagram.neurons[-1]), run_time=self.run_time)  # read off the outputs
         self.shown.update(outputs=self.activations[-1].copy(), answer=self.answer)
         return note
 
     def count_parameters(self, scene: Scene, note) -> None:
         terms = parameter_breakdown(self.net.sizes)
         sums = " + ".join(rf"{t['inputs']} \times {t['neurons']} + {t['neurons']}" for t in terms)
-        count = MathTex(rf"{sums} = {tex_count(self.net.num_params)}", font_size=34)
+        count = MathTex(sums, "=", tex_count(self.net.num_params), font_size=34)
         words = text("weights and biases decide what the network does", SMALL_SIZE)
-        group = fit_width(VGroup(count, words).arrange(DOWN, buff=0.15)).to_edge(DOWN, buff=0.3)
-        scene.play(FadeOut(note), FadeIn(group), run_time=self.run_time)
+        fit_width(VGroup(count, words).arrange(DOWN, buff=0.15)).to_edge(DOWN, buff=0.3)
+        scene.play(FadeOut(note), Write(count[:2]), Write(words), run_time=self.run_time / 2)
+        scene.play(arrive(count[0], count[2]), run_time=self.run_time / 2)  # the total gathers from its terms
         self.shown.update(parameter_terms=[(t["inputs"], t["neurons"]) for t in terms],
                           num_params=self.net.num_params)
 
@@ -201,7 +194,7 @@ class OneExampleCost:
         random_cost = value_line("random network:", f"{self.random['cost']:.4f}")
         trained_cost = value_line("trained network:", f"{self.trained['cost']:.4f}")
         rule = Line(LEFT * 2, RIGHT * 2, color=MUTED, stroke_width=1.5)
-        average = MathTex(rf"\text{{Cost}} = \frac{{1}}{{{tex_count(n)}}} \sum_{{k=1}}^{{{tex_count(n)}}} C_k",
+        average = MathTex(r"\text{Cost} =", rf"\frac{{1}}{{{tex_count(n)}}}", rf"\sum_{{k=1}}^{{{tex_count(n)}}} C_k",
                           font_size=34, color=COST)
         words = text(f"average over {n:,} examples", TINY_SIZE, MUTED)
         before, after = value_line("random network:", f"{first:.4f}"), value_line("trained network:", f"{last:.4f}")
@@ -221,12 +214,12 @@ class OneExampleCost:
         label.next_to(digit, DOWN, buff=0.2)
         bars, target, terms, tops = self.build_table()
         self.shown.update(image_index=self.index, label=self.label)
-        scene.play(FadeIn(heading), FadeIn(digit), FadeIn(label), run_time=self.run_time)
+        scene.play(Write(heading), FadeIn(digit), Write(label), run_time=self.run_time)
         table = dict(self.build_panel(), bars=bars, target=target, terms=terms, tops=tops, note=None)
         self.say(scene, table, "Random weights and biases: the output layer is a mess.")
-        scene.play(FadeIn(bars), FadeIn(tops[0]), run_time=self.run_time)
+        scene.play(grow_bars(bars), Write(tops[0]), run_time=self.run_time)
         self.say(scene, table, f"What we want: 1 for the {self.label}, 0 for every other output neuron.")
-        scene.play(FadeIn(target), FadeIn(tops[1]), run_time=self.run_time)
+        scene.play(Write(target), Write(tops[1]), run_time=self.run_time)
         return table
 
     def say(self, scene: Scene, table, s: str) -> None:
@@ -235,9 +228,10 @@ class OneExampleCost:
 
     def show_cost(self, scene: Scene, table) -> None:
         self.say(scene, table, "Square each difference, then add them up: the cost of this one example.")
-        scene.play(FadeIn(table["terms"]), FadeIn(table["tops"][2]), run_time=self.run_time)
-        scene.play(Write(table["formula"]), FadeIn(table["convention"]), run_time=self.run_time)
-        scene.play(Circumscribe(table["terms"], color=COST), FadeIn(table["random_cost"], shift=RIGHT * 0.3),
+        scene.play(self.square(table, table["terms"]), Create(table["terms"].brackets), Write(table["tops"][2]),
+                   run_time=self.run_time)
+        scene.play(Write(table["formula"]), Write(table["convention"]), run_time=self.run_time)
+        scene.play(Circumscribe(table["terms"], color=COST), *self.add_up(table["terms"], table["random_cost"]),
                    run_time=self.run_time)
         self.say(scene, table, f"Cost {self.random['cost']:.2f} for one image: utter trash.")
         self.shown["random"] = self.random
@@ -248,18 +242,31 @@ class OneExampleCost:
         self.say(scene, table, f"The trained network on the same image answers {answer}: {verdict}.")
         bars = self.outputs(self.trained).move_to(table["bars"], UP + LEFT)
         terms = self.terms(self.trained).move_to(table["terms"], UP + LEFT)
-        scene.play(*morph_bars(table["bars"], bars), *swap_column(table["terms"], terms), run_time=self.run_time)
-        scene.play(Circumscribe(terms, color=COST), FadeIn(table["trained_cost"], shift=RIGHT * 0.3),
-                   run_time=self.run_time)
+        scene.play(*morph_bars(table["bars"], bars), run_time=self.run_time / 2)
+        table["bars"] = bars
+        scene.play(FadeOut(table["terms"].rows), Transform(table["terms"].brackets, terms.brackets),
+                   self.square(table, terms), run_time=self.run_time / 2)
+        scene.play(Circumscribe(terms, color=COST), *self.add_up(terms, table["trained_cost"]), run_time=self.run_time)
         self.shown["trained"] = self.trained
+
+    def square(self, table, terms):
+        """Each squared difference comes out of its row's output and target."""
+        return cascade([arrive([line[2], y], term) for line, y, term in zip(table["bars"], table["target"].rows,
+                                                                             terms.rows)], lag_ratio=0.08)
+
+    @staticmethod
+    def add_up(terms, line) -> list:
+        """The cost ``line`` (label, value): the squared differences pile into its value."""
+        return [Write(line[0]), arrive(list(terms.rows), line[1])]
 
     def show_average(self, scene: Scene, table) -> None:
         n = self.examples
         self.say(scene, table, f"One image is not enough: the network's cost is the average over all {n:,} "
                  "training images.")
-        scene.play(FadeIn(table["rule"]), Write(table["average"]), FadeIn(table["words"]), run_time=self.run_time)
-        scene.play(FadeIn(table["before"]), run_time=self.run_time)
-        scene.play(FadeIn(table["after"]), run_time=self.run_time)
+        scene.play(Create(table["rule"]), Write(table["average"]), Write(table["words"]), run_time=self.run_time)
+        for one, line in ((table["random_cost"], table["before"]), (table["trained_cost"], table["after"])):
+            # the average gathers from the examples' costs: this one's C_k, and the sum over all of them
+            scene.play(Write(line[0]), arrive([one[1], table["average"][2]], line[1]), run_time=self.run_time)
 
 
 # --- part 3: two functions --------------------------------------------------------------------------
@@ -291,9 +298,9 @@ class NetworkAndCost:
         self.shown = {}
 
     def play(self, scene: Scene) -> None:
-        scene.play(FadeIn(title("Two functions: the network, and its cost")), run_time=self.run_time)
-        note = self.show_network_function(scene)
-        machine, vector, results, note = self.show_cost_function(scene, note)
+        scene.play(Write(title("Two functions: the network, and its cost")), run_time=self.run_time)
+        network, note = self.show_network_function(scene)
+        machine, vector, results, note = self.show_cost_function(scene, network, note)
         note = self.feed(scene, machine, vector, results[1], 0, note,
                          f"The random weights and biases give a cost of {self.costs[0]:.2f}: a lousy network.")
         self.feed(scene, machine, vector, results[2], -1, note,
@@ -310,9 +317,10 @@ class NetworkAndCost:
         row = flow([Group(digit, digit_words), machine, VGroup(outputs, out_words)], y=1.7)
         note = new_caption(scene, None, f"The network is a function: {n_in} numbers in, {n_out} out, shaped by "
                            f"{n_params:,} parameters.", self.run_time)
-        scene.play(FadeIn(row), run_time=self.run_time)
+        scene.play(FadeIn(digit), Write(digit_words), *draw_box(machine), GrowArrow(row[3]), run_time=self.run_time / 2)
+        scene.play(GrowArrow(row[4]), arrive(machine, outputs), Write(out_words), run_time=self.run_time / 2)
         self.shown.update(image_index=self.index, outputs=self.outputs.copy(), num_params=n_params)
-        return note
+        return machine, note
 
     def vector(self, i: int) -> ColumnVector:
         """Snapshot i's parameter vector, a few real entries of it, coloured by sign."""
@@ -324,7 +332,7 @@ class NetworkAndCost:
                             [MUTED if v is None else POSITIVE if v >= 0 else NEGATIVE for v in values],
                             size=TINY_SIZE, row=0.3)
 
-    def show_cost_function(self, scene: Scene, note):
+    def show_cost_function(self, scene: Scene, network, note):
         n_params, n = self.net.num_params, self.examples
         vector = self.vector(0)
         vector_words = text(f"{n_params:,} numbers in\n(the weights and biases)", TINY_SIZE, MUTED)
@@ -343,8 +351,10 @@ class NetworkAndCost:
                            color=MUTED, stroke_width=3)
         note = new_caption(scene, note, "The cost is a function on top of it: the weights and biases go in, "
                            "one number comes out.", self.run_time)
-        scene.play(FadeIn(Group(*[m for m in row if m is not results])), FadeIn(results[0]), FadeIn(data_words),
-                   FadeIn(data_arrow), run_time=self.run_time)
+        # the network's weights and biases go into the cost function
+        scene.play(arrive(network.detail, vector), Write(vector_words), *draw_box(machine), grow_arrows(row[3:]),
+                   Write(results[0]), FadeIn(thumbs), *map(Write, data_words[1:]), GrowArrow(data_arrow),
+                   run_time=self.run_time)
         self.shown["examples"] = n
         return machine, vector, results, note
 
@@ -358,20 +368,10 @@ class NetworkAndCost:
                    remover=True)
         scene.play(machine.frame.animate.set_fill(COST, opacity=0.3), rate_func=there_and_back,
                    run_time=self.run_time)
-        scene.play(FadeIn(result, shift=RIGHT * 0.3), run_time=self.run_time)
+        scene.play(Write(result[0]), arrive(machine, result[1]), run_time=self.run_time)  # one number comes out
         note = new_caption(scene, note, words, self.run_time)
         self.shown["cost_random" if i == 0 else "cost_trained"] = self.costs[i]
         return note
-
-
-def flow(pieces, y: float) -> Group:
-    """``pieces`` laid out left to right at height y, the middle one centred on the frame, with arrows
-    between them: Group(*pieces, *arrows)."""
-    group = Group(*pieces).arrange(RIGHT, buff=1.0).set_y(y)
-    group.shift(LEFT * pieces[len(pieces) // 2].get_x())
-    arrows = [Arrow([a.get_right()[0], y, 0], [b.get_left()[0], y, 0], buff=0.15, color=MUTED, stroke_width=3)
-              for a, b in zip(pieces, pieces[1:])]
-    return Group(*pieces, *arrows)
 
 
 # --- standalone scenes ----------------------------------------------------------------------------

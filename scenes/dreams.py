@@ -4,13 +4,13 @@ finds score as confident digits, yet look like noise (gdcore.analysis.dream)."""
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Group, Scene, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Group, Scene, VGroup, Write
 
 from gdcore import analysis
 from scenes.camera import GdvizScene
 from scenes.visuals import (ACCURACY, COST, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, DigitImage, OutputBars, Readout,
-                            caption, digit_rgba, recaption, step_through, text, title)
-from scenes.weights import video_run
+                            cascade, caption, digit_rgba, point_at, recaption, step_through, text, title)
+from scenes.weights import grow_bars, video_run
 
 
 def pixels(x: np.ndarray) -> np.ndarray:
@@ -56,8 +56,8 @@ class WhatItThinks:
         reads = VGroup(step, cost).arrange(RIGHT, buff=0.5).next_to(bars_label, UP, buff=0.25)
         note = caption("Gradient descent turned around: keep the trained weights, and move the 784 pixels downhill "
                        f"on the cost of answering {self.digit}.")
-        scene.play(FadeIn(heading), FadeIn(image), FadeIn(image_label), FadeIn(note))
-        scene.play(FadeIn(bars_label), FadeIn(bars, lag_ratio=0.05), FadeIn(reads))
+        scene.play(Write(heading), FadeIn(image), Write(image_label), Write(note), run_time=1)
+        scene.play(Write(bars_label), grow_bars(bars), Write(reads), run_time=1)
         scene.wait(1)
         return type("Stage", (), {"image": image, "bars": bars, "step": step, "cost": cost, "note": note})
 
@@ -75,7 +75,8 @@ class WhatItThinks:
         stage.note = recaption(scene, stage.note, f"After {int(path['steps'][-1])} steps it answers {self.digit} with "
                                f"activation {final[self.digit]:.2f}, and the picture is not a {self.digit}: "
                                "it is noise that this network scores.", 0.4)
-        scene.wait(2)
+        scene.play(point_at(stage.bars[self.digit]), run_time=1)  # the activation the caption quotes
+        scene.wait(1)
 
     def every_digit(self, scene) -> None:
         scene.play(*[FadeOut(m) for m in scene.mobjects])
@@ -91,7 +92,8 @@ class WhatItThinks:
         confident = sum(p["outputs"][-1].argmax() == d for d, p in self.paths.items())
         note = caption(f"The network answers each of them confidently ({confident} of {len(self.paths)} as the intended "
                        "digit), yet it has no idea how to draw one.")
-        scene.play(FadeIn(heading), FadeIn(cells, lag_ratio=0.08), FadeIn(note))
+        scene.play(Write(heading), cascade([AnimationGroup(FadeIn(image), Write(label)) for image, label in cells]),
+                   Write(note), run_time=1)
         scene.wait(2.5)
 
 

@@ -4,7 +4,7 @@ shuffled ones too, but slowly, and learns nothing that carries to the test set (
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, RIGHT, FadeIn, Scene, VGroup, VMobject
+from manim import DOWN, RIGHT, Scene, VGroup, VMobject, Write
 
 from gdcore import analysis, runs
 from scenes.camera import GdvizScene
@@ -72,7 +72,7 @@ class TrueAgainstShuffled:
         first = self.runs["true"].config
         note = caption(f"The lecture's network ({'-'.join(map(str, first.sizes))}), the same start and the same "
                        f"training (η = {first.eta:g}), twice: only the labels differ.")
-        scene.play(FadeIn(heading), FadeIn(cost), FadeIn(accuracy), FadeIn(key), FadeIn(epoch), FadeIn(note))
+        scene.play(Write(heading), Write(cost), Write(accuracy), Write(key), Write(epoch), Write(note), run_time=1)
         lines = {(k, m): VMobject(stroke_color=colour, stroke_width=3)
                  for k, colour in (("true", TRUE_LABELS), ("shuffled", SHUFFLED_LABELS))
                  for m in ("train_cost", "train_accuracy")}

@@ -4,16 +4,16 @@ computed by gdcore."""
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Dot, FadeIn, FadeOut, MathTex, ReplacementTransform, Scene, VGroup,
-                   VMobject, Write)
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeOut, GrowFromEdge, MathTex, ReplacementTransform,
+                   Scene, VGroup, VMobject, Write)
 
 from gdcore import analysis, load_mnist
 from gdcore.train import steps_per_epoch
 from scenes.camera import GdvizScene
 from scenes.visuals import (COST, GRADIENT, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TEXT, TINY_SIZE, ColumnVector,
                             NetworkDiagram, PlainAxes, Readout, axes_polyline, caption, fit_width, nice_step,
-                            signed_bar, signed_color, step_through, text, title)
-from scenes.weights import video_run
+                            arrive, cascade, signed_bar, signed_color, step_through, text, title)
+from scenes.weights import draw_network, falling_dot, fly, video_run
 
 MIDDLE_PIXEL = 14 * 28 + 14
 
@@ -56,7 +56,7 @@ class NudgeVector:
     # --- storyboard ---------------------------------------------------------------------------------
     def play(self, scene: Scene) -> None:
         heading = title(f"The gradient: one nudge for each of the {self.net.num_params:,} weights and biases")
-        scene.play(FadeIn(heading), run_time=self.pace)
+        scene.play(Write(heading), run_time=self.pace)
         table, note = self.show_vectors(scene)
         listing = self.show_largest_nudges(scene, table)
         self.take_one_step(scene, listing, note)
@@ -67,14 +67,16 @@ class NudgeVector:
         theta = self.net.params
         table = self.vector_table(rows, theta)
         table.next_to(UP * 3.05, DOWN, buff=0)
-        note = caption(f"−∇C computed over all {self.train_size():,} training images, at step {self.step:,} "
+        note = caption(f"−∇C computed over all {self.run.config.train_size or 60000:,} training images, at step {self.step:,} "
                        "of the training run.", TINY_SIZE)
         self.shown.update(rows=[i for i in rows if i is not None], step=self.step, snapshot=self.snapshot,
                           names=[self.net.param_name(i) for i in rows if i is not None],
                           theta=[float(theta[i]) for i in rows if i is not None],
                           nudges=[float(-self.gradient[i]) for i in rows if i is not None])
-        scene.play(FadeIn(table.left), FadeIn(table.names), run_time=self.pace)
-        scene.play(FadeIn(table.right), FadeIn(table.bars), FadeIn(table.key), FadeIn(note), run_time=self.pace)
+        scene.play(Write(table.left), Write(table.names), run_time=self.pace)
+        bars, head = table.bars
+        scene.play(Write(table.right), cascade([GrowFromEdge(b, LEFT) for b in bars]), Write(head), Write(table.key),
+                   Write(note), run_time=self.pace)
         scene.wait(2 * self.pace)
         return table, note
 
@@ -87,8 +89,11 @@ class NudgeVector:
         diagram.to_edge(RIGHT, buff=0.45).shift(DOWN * 0.2)
         self.shown.update(largest=[int(i) for i in top], largest_nudges=[float(-self.gradient[i]) for i in top],
                           largest_names=[self.net.param_name(i) for i in top], among_shown=among_shown)
-        scene.play(FadeOut(table), FadeIn(listing), FadeIn(diagram), run_time=self.pace)
-        scene.play(*self.light_up(diagram, top), run_time=1.5 * self.pace)
+        # the largest nudges come out of the -grad C column, then fly onto their edges (or neurons)
+        scene.play(FadeOut(table), Write(listing[0]), arrive(table.right[0], listing[1]), draw_network(diagram),
+                   Write(diagram.names), run_time=self.pace)
+        scene.play(cascade([AnimationGroup(fly(line[0], target), lit) for line, (target, lit) in
+                            zip(listing[1], self.light_up(diagram, top))], lag_ratio=0.15), run_time=1.5 * self.pace)
         scene.wait(2 * self.pace)
         return listing
 
@@ -112,14 +117,12 @@ class NudgeVector:
         final = caption(f"One full-batch step from step {self.step:,}, {rate} "
                         "(the run itself stepped on mini-batches).", TINY_SIZE)
         scene.play(Write(formula), run_time=1.5 * self.pace)
-        scene.play(FadeIn(costs[:2]), run_time=self.pace)
-        scene.play(FadeIn(costs[2]), ReplacementTransform(note, final), run_time=self.pace)
+        scene.play(Write(costs[:2]), run_time=self.pace)
+        # the cost after the step comes out of the step and the cost before it
+        scene.play(arrive([formula, costs[1]], costs[2]), ReplacementTransform(note, final), run_time=self.pace)
         scene.wait(2 * self.pace)
 
     # --- the numbers ----------------------------------------------------------------------------------
-    def train_size(self) -> int:
-        return self.run.config.train_size or 60000
-
     def table_rows(self) -> list:
         """Flat indices to show, in order, with None where rows are skipped (a '⋮' row).
 
@@ -216,10 +219,11 @@ class NudgeVector:
         last = len(self.sizes) - 1
         digits = VGroup(*[text(str(j), TINY_SIZE, MUTED).next_to(diagram.neuron(last, j), RIGHT, buff=0.1)
                           for j in diagram.shown[last]])
-        return diagram.add(names, digits)
+        diagram.names = VGroup(names, digits)
+        return diagram.add(diagram.names)
 
     def light_up(self, diagram, indices) -> list:
-        """Animations: each chosen weight's edge, or bias's neuron, in the colour of its nudge."""
+        """[(where, animation)]: each chosen weight's edge, or bias's neuron, lit in the colour of its nudge."""
         g_max = float(np.abs(self.gradient[indices]).max()) or 1.0
         animations = []
         for i in indices:
@@ -227,9 +231,11 @@ class NudgeVector:
             colour = signed_color(-self.gradient[i])
             width = 2 + 4 * abs(self.gradient[i]) / g_max
             if k is None:
-                animations.append(diagram.neuron(layer, j).animate.set_stroke(colour, width=width + 1))
+                where = diagram.neuron(layer, j)
+                animations.append((where, where.animate.set_stroke(colour, width=width + 1)))
             else:
-                animations.append(diagram.edge(layer - 1, j, k).animate.set_stroke(colour, width=width, opacity=1))
+                where = diagram.edge(layer - 1, j, k)
+                animations.append((where, where.animate.set_stroke(colour, width=width, opacity=1)))
         return animations
 
 
@@ -251,7 +257,7 @@ class LearningCurve:
 
     def play(self, scene: Scene) -> None:
         heading = title("Learning: the cost falls, step by step and epoch by epoch")
-        scene.play(FadeIn(heading), FadeIn(self.batch_note()), run_time=self.pace)
+        scene.play(Write(heading), Write(self.batch_note()), run_time=self.pace)
         self.show_steps(scene)
         self.show_epochs(scene)
         scene.wait(2 * self.pace)
@@ -289,7 +295,7 @@ class LearningCurve:
         if clipped.any():  # said inside the plot, by the top edge where those costs are drawn
             legend.add(text(f"{int(clipped.sum())} costs above {y_top:g} cut off (max {raw.max():.2f})",
                             TINY_SIZE, MUTED).next_to(axes.c2p(self.first_steps, y_top), DOWN + LEFT, buff=0.05))
-        scene.play(FadeIn(axes), FadeIn(heading), FadeIn(readouts[0]), FadeIn(legend), run_time=self.pace)
+        scene.play(Write(axes), Write(heading), Write(readouts[0]), Write(legend), run_time=self.pace)
 
         faint, bold = VMobject(), VMobject()
         scene.add(faint, bold)
@@ -327,17 +333,19 @@ class LearningCurve:
                         text("the cost axis here has its own scale", TINY_SIZE, MUTED)).arrange(DOWN, aligned_edge=LEFT,
                                                                                          buff=0.08)
         label_panel(axes, heading, readouts, legend)
-        scene.play(FadeIn(axes), FadeIn(heading), FadeIn(readouts), FadeIn(legend), run_time=self.pace)
+        scene.play(Write(axes), Write(heading), Write(readouts), Write(legend), run_time=self.pace)
         line, dots = VMobject(), VGroup()
         scene.add(line, dots)
         def show_epoch(k):
             line.become(axes_polyline(axes, epochs[:k], costs[:k], COST, width=2, opacity=0.6))
-            while len(dots) < k:
-                dots.add(Dot(axes.c2p(epochs[len(dots)], costs[len(dots)]), radius=0.05, color=COST))
             epoch_read.set_value(epochs[k - 1])
             cost_read.set_value(costs[k - 1])
+            while len(dots) < k:  # each epoch's dot drops out of the cost readout onto the curve
+                dots.add(falling_dot(cost_read.number, axes.c2p(epochs[len(dots)], costs[len(dots)]), COST))
 
+        dots.add_updater(lambda group, dt: [dot.fall(dt, 0.4 * self.pace) for dot in group])
         step_through(scene, 0, len(ends), show_epoch, 5 * self.pace, host=readouts)
+        dots.update(np.inf).clear_updaters()  # every dot on its place
         self.shown["epoch_readout"] = (epoch_read.value, cost_read.value)
 
 

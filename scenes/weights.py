@@ -3,13 +3,14 @@ beside the falling cost and rising test accuracy (all read from a recorded run).
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, Group, Scene, Transform, VGroup, VMobject
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Create, Dot, FadeIn, GrowFromCenter, GrowFromEdge, Group,
+                   ReplacementTransform, Scene, ShowPassingFlash, Transform, VGroup, VMobject, Write, smooth)
 
 from gdcore import analysis, load_mnist, runs
 from scenes.camera import GdvizScene
 from scenes.visuals import (ACCURACY, COST, GRADIENT, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TEXT, TINY_SIZE,
-                            LogEpochAxes, PixelImage, Readout, WeightImage, caption, recaption, rgb, step_through, text,
-                            title)
+                            ColumnVector, FunctionBox, LogEpochAxes, NetworkDiagram, OutputBars, PixelImage, Readout, WeightImage, arrive, cascade,
+                            caption, recaption, rgb, step_through, text, title)
 
 
 class EvolvingWeights:
@@ -70,11 +71,11 @@ class EvolvingWeights:
         note = caption("Every image, cost and accuracy is read from a real training run of the "
                        f"{'-'.join(map(str, run.config.sizes))} network on MNIST.", TINY_SIZE)
 
-        scene.play(FadeIn(heading), FadeIn(images), FadeIn(key), FadeIn(note))
+        scene.play(Write(heading), FadeIn(images, lag_ratio=0.1), Write(key), Write(note), run_time=1)
         cost_trace = VMobject(stroke_color=COST, stroke_width=3)
         acc_trace = VMobject(stroke_color=ACCURACY, stroke_width=3)
-        scene.play(FadeIn(cost_axes), FadeIn(acc_axes), FadeIn(cost_curve), FadeIn(acc_curve),
-                   FadeIn(cost_dot), FadeIn(acc_dot), FadeIn(readouts))
+        scene.play(Write(cost_axes), Write(acc_axes), Create(cost_curve), Create(acc_curve), GrowFromCenter(cost_dot),
+                   GrowFromCenter(acc_dot), Write(readouts), run_time=1)
         scene.add(cost_trace, acc_trace)
         self._record(0)
 
@@ -100,6 +101,76 @@ class EvolvingWeights:
 def video_run():
     """The lecture's run (the 'video' preset): loaded from the cache, trained once if missing."""
     return runs.get("video")
+
+
+# --- animations the chapter-2 parts share (candidates for scenes/visuals/motion.py) --------------------
+def draw_network(diagram: NetworkDiagram, labels=()):
+    """The diagram drawn layer by layer: a layer's neurons pop up (its label is written), then the
+    edges into the next layer are drawn."""
+    layers = [AnimationGroup(*([Create(diagram.edges[l - 1])] if l else []),
+                             cascade([GrowFromCenter(c) for c in column], lag_ratio=0.05),
+                             *([Write(labels[l])] if len(labels) > l else []))
+              for l, column in enumerate(diagram.neurons)]
+    return AnimationGroup(Write(diagram.dots), cascade(layers, lag_ratio=0.5))
+
+
+def grow_bars(bars: OutputBars, sources=None):
+    """Output bars row by row: the digit written, the bar grown from its left end, the value written,
+    or (given ``sources``, one mobject per row) arriving from its source."""
+    values = [arrive(s, line[2]) for s, line in zip(sources, bars)] if sources is not None else [
+        Write(line[2]) for line in bars]
+    return cascade([AnimationGroup(Write(line[0]), GrowFromEdge(line[1], LEFT), value)
+                    for line, value in zip(bars, values)], lag_ratio=0.1)
+
+
+def flash_edges(edges):
+    """A pulse travelling along ``edges`` (each in its own colour, brighter): a signal passing through."""
+    pulse = edges.copy()
+    for edge in pulse:
+        edge.set_stroke(width=2.5, opacity=min(1.0, 2 * edge.get_stroke_opacity()))
+    return ShowPassingFlash(pulse, time_width=0.6)
+
+
+def swap_column(old: ColumnVector, new: ColumnVector) -> list:
+    """Animations from column ``old`` to ``new``: each entry morphs into its new value, the brackets follow."""
+    return [ReplacementTransform(old.rows, new.rows), Transform(old.brackets, new.brackets)]
+
+
+def morph_bars(old: OutputBars, new: OutputBars) -> list:
+    """Animations from output bars ``old`` to ``new``: the bars stretch, the numbers morph."""
+    return [Transform(o[1], n[1]) for o, n in zip(old, new)] + [ReplacementTransform(o[2], n[2]) for o, n in zip(old, new)]
+
+
+def draw_box(box: FunctionBox) -> list:
+    """A function box drawn: its frame, then its name and detail written."""
+    return [Create(box.frame), Write(box.label), *([Write(box.detail)] if box.detail.submobjects else [])]
+
+
+def flow(pieces, y: float) -> Group:
+    """``pieces`` laid out left to right at height y, the middle one centred on the frame, with arrows
+    between them: Group(*pieces, *arrows)."""
+    group = Group(*pieces).arrange(RIGHT, buff=1.0).set_y(y)
+    group.shift(LEFT * pieces[len(pieces) // 2].get_x())
+    arrows = [Arrow([a.get_right()[0], y, 0], [b.get_left()[0], y, 0], buff=0.15, color=MUTED, stroke_width=3)
+              for a, b in zip(pieces, pieces[1:])]
+    return Group(*pieces, *arrows)
+
+
+def fly(value, target):
+    """A copy of ``value`` flies onto ``target`` (an edge, a neuron), shrinking into it."""
+    return value.copy().animate(remover=True, rate_func=smooth).scale(0.4).move_to(target).set_opacity(0)
+
+
+def falling_dot(source, goal, color, radius: float = 0.05) -> Dot:
+    """A dot that starts on ``source`` and, as ``dot.fall(dt, seconds)`` is called each frame, glides onto
+    the point ``goal`` (in ``seconds`` in all)."""
+    dot, start, age = Dot(source.get_center(), radius=radius, color=color), source.get_center(), [0.0]
+
+    def fall(dt: float, seconds: float) -> None:
+        age[0] += dt
+        dot.move_to(start + (np.asarray(goal) - start) * smooth(min(age[0] / seconds, 1.0)))
+    dot.fall = fall
+    return dot
 
 
 class HiddenWeights(GdvizScene):
@@ -140,7 +211,7 @@ class UntouchedPixels:
                      Group(after, text("after training", SMALL_SIZE, MUTED).next_to(after, DOWN)))
         pair.arrange(RIGHT, buff=1.2).shift(DOWN * 0.2)
         overlay.move_to(after.image)
-        ring = overlay.copy().move_to(before.image)
+        ring = overlay.copy()
         if change == 0:
             verdict = "so their weights never changed"
         elif run.config.weight_decay and self.shown["shrink_spread"] < 1e-3:
@@ -149,9 +220,10 @@ class UntouchedPixels:
             verdict = f"yet they changed by up to {change:.2g}"
         note = caption(f"A blank pixel feeds 0 into its weights: ∂C/∂w = 0 from every example — {verdict}.",
                        TINY_SIZE)
-        scene.play(FadeIn(heading), FadeIn(pair))
-        scene.play(FadeIn(overlay), FadeIn(ring))
-        scene.play(FadeIn(note))
+        scene.play(Write(heading), FadeIn(Group(before, after)), Write(VGroup(pair[0][1], pair[1][1])), run_time=1)
+        scene.play(FadeIn(overlay), run_time=0.5)
+        scene.play(ring.animate.move_to(before.image), run_time=0.5)  # the same pixels, blank before training too
+        scene.play(Write(note), run_time=1)
         scene.wait(2)
 
 
@@ -201,9 +273,9 @@ class OtherFirstLayers:
                                                                                       self.shown["networks"])])
         panels.arrange(RIGHT, buff=0.45, aligned_edge=UP).next_to(heading, DOWN, buff=0.35)
         note = caption("Each image is one first-layer neuron's 784 weights (blue +, red −), after training.")
-        scene.play(FadeIn(heading), FadeIn(note))
-        for panel in panels:
-            scene.play(FadeIn(panel, lag_ratio=0.02), run_time=0.8)
+        scene.play(Write(heading), Write(note), run_time=1)
+        for grid, words in panels:
+            scene.play(FadeIn(grid, lag_ratio=0.02), Write(words), run_time=0.8)
         scene.wait(1.5)
         stuck = [i for i in self.shown["networks"] if i["largest_difference"] == 0]
         if stuck:
