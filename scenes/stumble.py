@@ -10,12 +10,14 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Group, Scene, Triangle, ValueTracker, VGroup, linear
+from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, GrowFromCenter, GrowFromEdge, Line, Scene, Triangle,
+                   ValueTracker, VGroup, VMobject, Write, linear)
 
-from gdcore import analysis, landscape, load_mnist, runs
+from gdcore import landscape, load_mnist, runs
 from scenes.camera import GdvizScene
-from scenes.sgd import ShowsReadouts, on_baseline, table_row
-from scenes.visuals import (FULL_BATCH, MINI_BATCH, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, Ball, CostMap, Readout, caption,
+from scenes.sgd import ShowsReadouts, on_baseline
+from scenes.stumble_asides import StumbleAsides
+from scenes.visuals import (FULL_BATCH, MINI_BATCH, MUTED, TINY_SIZE, Ball, CostSurface, Readout, caption, cascade,
                             cost_legend, nice_step, recaption, swatch, text, title)
 
 
@@ -26,7 +28,7 @@ def stumble_runs():
 
 
 # --- the real network on a plane through its parameter space -------------------------------
-class RealStumble(ShowsReadouts):
+class RealStumble(StumbleAsides, ShowsReadouts):
     """Full-batch descent (``gd_run``) and mini-batch SGD (``sgd_run``) from the same initialisation of
     the real network, both paths projected on the plane through the full-batch end that best fits
     both (PCA, gdcore.landscape). The surface is the full-batch cost over the first ``eval_images``
@@ -39,6 +41,8 @@ class RealStumble(ShowsReadouts):
     """
 
     name = "The real network: the drunk man and the careful one"
+    VIEW = (30, -24)     # the landscape's elevation and azimuth, degrees
+    RELIEF = 0.34        # the surface's cost range rises this much of the plane's longer side
 
     def __init__(self, gd_run, sgd_run, eval_images: int = 10000, cells: int = 62, random_cells: int = 31,
                  random_seed: int = 0, other_seeds: int = 4, closer_look: bool = True, window: int = 50,
@@ -92,8 +96,10 @@ class RealStumble(ShowsReadouts):
     # --- storyboard ---------------------------------------------------------------------------------
     def play(self, scene: Scene) -> None:
         stage = self.show_plane(scene)
-        self.race(scene, stage, 0, int(self.gd.steps[-1]), 7.0,
-                  "Same start, one step each at a time: the full batch walks carefully; the mini-batch stumbles.")
+        self.stand_up(scene, stage)
+        self.drop_in(scene, stage)
+        self.race(scene, stage, self.first_in_view, int(self.gd.steps[-1]), 7.0,
+                  "Then one step each at a time: the full batch walks carefully; the mini-batch stumbles.")
         self.say(scene, stage, "Each mini-batch step goes downhill on its own 10 images' cost: "
                                "a different surface every step, not this one.", wait=2.0)
         self.race(scene, stage, int(self.gd.steps[-1]), int(self.sgd.steps[-1]), 6.0,
@@ -110,23 +116,19 @@ class RealStumble(ShowsReadouts):
         if wait:
             scene.wait(wait * self.pace)
 
-    def pca_map(self, max_width: float, max_height: float, short: bool = False) -> CostMap:
-        """The PCA-plane map, as large as fits in max_width x max_height with the same scale on both
-        directions (so distances and angles on it are true ones)."""
-        a, b = self.alphas, self.betas
-        scale = min(max_width / (a[-1] - a[0]), max_height / (b[-1] - b[0]))
-        width, height = scale * (a[-1] - a[0]), scale * (b[-1] - b[0])
-        tick = nice_step(a[-1] - a[0], 6)
-        e1, e2 = self.plane.explained
-        return CostMap(self.grid.costs, [a[0], a[-1], tick], [b[0], b[-1], tick], width, height,
-                       lo=self.grid.costs.min(), hi=self.grid.costs.max(), levels=self.levels(),
-                       x_name=f"PCA directions 1 ({e1:.0%}) and 2 ({e2:.0%})" if short else
-                       f"PCA direction 1: {e1:.0%} of the paths' spread",
-                       y_name="dir. 2" if short else f"dir. 2: {e2:.0%}")
+    @property
+    def first_in_view(self) -> int:
+        """The first recorded step at which both runs' true costs are within the surface's cost range
+        (a random start costs far more than anywhere on the plane)."""
+        top = self.grid.costs.max()
+        steps = self.paths["gd"]["steps"]
+        inside = [s for s in steps if all(self.state(k, s)["cost"] <= top for k in self.paths)]
+        return int(inside[0]) if inside else int(steps[-1])
 
-    def levels(self):
+    def surface(self) -> CostSurface:
         lo, hi = self.grid.costs.min(), self.grid.costs.max()
-        return np.arange(np.ceil(lo * 10) / 10, hi, 0.1)
+        return CostSurface(self.grid.costs, self.alphas, self.betas, lo, hi, 9.6, 3.8, elevation=90, azimuth=0,
+                           relief=self.RELIEF, ticks=self.legend_ticks(lo, hi), fmt="{:.1f}")
 
     def show_plane(self, scene) -> SimpleNamespace:
         e1, e2 = self.plane.explained
@@ -136,32 +138,52 @@ class RealStumble(ShowsReadouts):
                      text(f"the plane through the full batch's end that best fits both paths (PCA: {e1:.0%} + {e2:.0%} "
                           "of their spread)", TINY_SIZE, MUTED)).arrange(DOWN, buff=0.08)
         sub.next_to(heading, DOWN, buff=0.15)
-        cmap = self.pca_map(9.0, 3.0)
-        cmap.shift([-0.6 - cmap.frame.get_x(), 2.1 - cmap.frame.get_top()[1], 0])
-        legend = cost_legend(cmap.lo, cmap.hi, height=cmap.frame.height, ticks=self.legend_ticks(cmap),
-                             label="cost").next_to(cmap.frame, RIGHT, buff=0.3)
+        land = self.surface()
+        land.shift([-0.5, 2.1 - 3.8 / 2, 0])
+        legend = cost_legend(land.lo, land.hi, height=3.0, ticks=self.legend_ticks(land.lo, land.hi),
+                             label="cost").move_to([5.6, 0.15, 0])
         panel, reads = self.readout_panel()
         panel.move_to([0, -1.9, 0], aligned_edge=UP)
-        note = caption("Both runs start from the same random network; the balls' costs are their true costs.")
-        scene.play(FadeIn(heading), FadeIn(sub), run_time=0.6 * self.pace)
-        scene.play(FadeIn(cmap), FadeIn(legend), FadeIn(note), run_time=self.pace)
-        scene.play(FadeIn(panel), run_time=0.5 * self.pace)
-        stage = SimpleNamespace(map=cmap, legend=legend, panel=panel, reads=reads, note=note, heading=heading, sub=sub)
+        note = caption("The full-batch cost on this plane, seen from above: the darker, the lower.")
+        scene.play(Write(heading), FadeIn(sub, shift=DOWN * 0.2), run_time=0.6 * self.pace)
+        scene.play(cascade([Create(quad) for quad in land.quads], lag_ratio=0.4 / len(land.quads)),
+                   Create(land.floor), GrowFromEdge(legend, DOWN), Write(note), run_time=self.pace)
+        scene.add(land)
+        stage = SimpleNamespace(map=land, legend=legend, panel=panel, reads=reads, note=note, heading=heading, sub=sub)
         stage.balls = {k: Ball(radius=0.11) for k in self.paths}
-        stage.trails = {k: cmap.polyline(self.paths[k]["coords"][:1], colour, width)   # the full batch on top
+        stage.stalks = {k: Line(stroke_color=colour, stroke_width=2, stroke_opacity=0.8)
+                        for k, colour in (("gd", FULL_BATCH), ("sgd", MINI_BATCH))}
+        stage.trails = {k: VMobject(stroke_color=colour, stroke_width=width)     # the full batch on top
                         for k, colour, width in (("sgd", MINI_BATCH, 2.5), ("gd", FULL_BATCH, 3.5))}
         stage.marks = {k: Triangle(fill_color=colour, fill_opacity=1, stroke_width=0).scale(0.09).rotate(-np.pi / 2)
                        for k, colour in (("gd", FULL_BATCH), ("sgd", MINI_BATCH))}
-        self.place(stage, 0.0)
-        scene.play(FadeIn(Group(*stage.trails.values(), *stage.balls.values(), *stage.marks.values())),
-                   run_time=0.4 * self.pace)
-        scene.wait(2 * self.pace)
         return stage
 
+    def stand_up(self, scene, stage) -> None:
+        """The map tilts into a landscape: height is the cost."""
+        self.say(scene, stage, "Now stand the map up: the height of the surface is the cost.")
+        scene.play(stage.map.turn(*self.VIEW, run_time=2.0 * self.pace))
+
+    def drop_in(self, scene, stage) -> None:
+        """Both runs' first steps fall onto the picture from far above it."""
+        start, first = self.state("gd", 0), self.first_in_view
+        self.shown["start"] = {"cost": start["cost"], "distance": start["distance"], "first_in_view": first}
+        self.place(stage, first)
+        line = f"Both runs start from one random network: cost {start['cost']:.2f}, {start['distance']:.1f} from this plane"
+        self.say(scene, stage, line + (f", far above the picture. By step {first} both have fallen into it." if first
+                                       else "."))
+        things = [*stage.trails.values(), *stage.stalks.values(), *stage.balls.values()]
+        scene.play(FadeIn(stage.panel, shift=UP * 0.2), *[GrowFromCenter(b) for b in stage.balls.values()],
+                   *[Create(s) for s in stage.stalks.values()], *[GrowFromCenter(m) for m in stage.marks.values()],
+                   run_time=0.6 * self.pace)
+        scene.add(*things, *stage.marks.values())
+        self.say(scene, stage, "Each ball sits at its true cost; its stalk drops to the surface, the cost where "
+                               "the plane passes closest to it.", wait=1.0)
+
     @staticmethod
-    def legend_ticks(cmap) -> list:
-        step = nice_step(cmap.hi - cmap.lo, 3)
-        return list(np.arange(np.ceil(cmap.lo / step) * step, cmap.hi + 1e-9, step))
+    def legend_ticks(lo: float, hi: float) -> list:
+        step = nice_step(hi - lo, 3)
+        return list(np.arange(np.ceil(lo / step) * step, hi + 1e-9, step))
 
     def readout_panel(self):
         cols, reads = VGroup(), {}
@@ -195,27 +217,32 @@ class RealStumble(ShowsReadouts):
         j = min(i + 1, len(steps) - 1)
         f = 0.0 if j == i else (step - steps[i]) / (steps[j] - steps[i])
         return {"i": i, "here": p["coords"][i] + f * (p["coords"][j] - p["coords"][i]),
+                "height": float(p["cost"][i] + f * (p["cost"][j] - p["cost"][i])),
                 "step": int(steps[i]), "cost": float(p["cost"][i]), "distance": float(p["distance"][i])}
 
     def place(self, stage, step: float) -> None:
+        """Balls, stalks, trails, readouts and legend marks at (fractional) ``step`` of both runs."""
+        land = stage.map
         for key, run in (("gd", self.gd), ("sgd", self.sgd)):
-            s = self.state(key, step)
-            coords = np.vstack([self.paths[key]["coords"][:s["i"] + 1], s["here"][None]])
-            stage.map.trace(stage.trails[key], coords)
-            stage.balls[key].move_to(stage.map.c2p(*s["here"]))
+            s, p = self.state(key, step), self.paths[key]
+            first = int(np.searchsorted(p["steps"], self.first_in_view))
+            xyc = np.vstack([np.column_stack([p["coords"], p["cost"]])[first:s["i"] + 1], [*s["here"], s["height"]]])
+            pts = land.screen(xyc)
+            stage.trails[key].set_points_as_corners(pts if len(pts) > 1 else np.vstack([pts, pts]))
+            stage.balls[key].move_to(pts[-1])
+            stage.stalks[key].put_start_and_end_on(land.c2p(*s["here"], land.height_at(*s["here"])), pts[-1] + 1e-6)
             batch = run.config.batch_size or len(self.X)
             values = (s["step"], s["step"] * min(batch, len(self.X)), s["cost"], s["distance"])
             for name, readout, value in zip(("step", "images", "cost", "distance"), stage.reads[key], values):
                 self.show(f"{key} {name}", readout, value)
-            y = stage.legend.y_of(s["cost"])
-            stage.marks[key].move_to([stage.legend[1].get_left()[0] - 0.1, y, 0])
+            stage.marks[key].move_to([stage.legend[1].get_left()[0] - 0.1, stage.legend.y_of(s["cost"]), 0])
 
     def race(self, scene, stage, start: int, end: int, seconds: float, line: str) -> None:
         self.say(scene, stage, line)
         tracker = ValueTracker(start)
         update = lambda _: self.place(stage, tracker.get_value())  # noqa: E731
-        stage.panel.add_updater(update)      # added before the balls: Cairo redraws from it onwards
-        scene.add(*stage.trails.values(), *stage.balls.values(), *stage.marks.values())
+        stage.panel.add_updater(update)      # added after the surface: Cairo redraws from it onwards
+        scene.add(*stage.trails.values(), *stage.stalks.values(), *stage.balls.values(), *stage.marks.values())
         scene.play(tracker.animate.set_value(end), run_time=seconds * self.pace, rate_func=linear)
         stage.panel.remove_updater(update)
         self.place(stage, end)
@@ -227,93 +254,6 @@ class RealStumble(ShowsReadouts):
         self.shown["conclusion"] = {"gd_cost": float(gd["cost"][-1]), "sgd_cost": float(sgd["cost"][-1]), **used}
         self.say(scene, stage, f"Full batch: cost {gd['cost'][-1]:.3f} after {used['gd']:,} image-gradients. "
                                f"Mini-batch: {sgd['cost'][-1]:.3f} after {used['sgd']:,}.", wait=3.0)
-
-    # --- a closer look: the mini-batch's steps go mostly sideways --------------------------------------
-    def step_lengths(self, run, steps: int) -> dict:
-        """Single steps replayed from the snapshot nearest the run's middle (analysis.replay_steps):
-        their lengths in the full parameter space and within the plane (medians over ``steps`` steps)."""
-        snapshot = int(np.abs(run.steps - run.steps[-1] / 2).argmin())
-        X, Y = analysis.training_set(run.config, self.data)
-        path = analysis.replay_steps(run, snapshot, steps, X, Y)
-        coords, _ = landscape.project(path, self.plane)
-        return {"from": int(run.steps[snapshot]), "steps": steps,
-                "length": float(np.median(np.linalg.norm(np.diff(path, axis=0), axis=1))),
-                "in_plane": float(np.median(np.linalg.norm(np.diff(coords, axis=0), axis=1)))}
-
-    def sideways(self, scene, stage) -> None:
-        gd, sgd = self.step_lengths(self.gd, 1), self.step_lengths(self.sgd, self.window)
-        self.shown["sideways"] = {"gd": gd, "sgd": sgd}
-        widths = [5.3, 3.0, 2.2]
-        names = ("a single step", f"its length in {self.net.num_params:,}-D", "within this plane")
-        head = table_row([text(s, TINY_SIZE, MUTED) for s in names], widths)
-        rows = VGroup(head)
-        for d, colour, label in ((gd, FULL_BATCH, f"full batch (step {gd['from'] + 1})"),
-                                 (sgd, MINI_BATCH,
-                                  f"mini-batch (median of steps {sgd['from'] + 1}–{sgd['from'] + sgd['steps']})")):
-            rows.add(table_row([text(label, TINY_SIZE, colour), text(f"{d['length']:.3f}", TINY_SIZE, colour),
-                                 text(f"{d['in_plane']:.3f}", TINY_SIZE, colour)], widths))
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.15).move_to(stage.panel)
-        scene.play(FadeOut(stage.panel), FadeIn(rows), run_time=0.5 * self.pace)
-        ratio = sgd["length"] / gd["length"]
-        share = sgd["in_plane"] / sgd["length"]
-        self.say(scene, stage, f"A mini-batch step is {ratio:.0f} times longer, but only {share:.0%} of it lies in "
-                               "this plane: it stumbles sideways, out of the picture.", wait=3.5)
-        stage.panel = rows
-
-    # --- contrast: a random plane -------------------------------------------------------------------
-    def random_plane(self, scene, stage) -> None:
-        theta = self.plane.origin
-        sizes = self.net.sizes
-        shares = [self.share(landscape.random_plane(sizes, theta, self.random_seed + k))
-                  for k in range(1 + self.other_seeds)]
-        plane = landscape.random_plane(sizes, theta, self.random_seed)
-        paths = {k: landscape.project(run.params, plane) for k, run in (("gd", self.gd), ("sgd", self.sgd))}
-        coords = np.vstack([c for c, _ in paths.values()])
-        span = max(1.0, float(np.ceil(np.abs(coords).max() * 1.15 * 2) / 2))    # Li et al.'s units: at least +-1
-        ticks = np.linspace(-span, span, self.random_cells)
-        grid = landscape.cached_cost_grid(self.net, self.X, self.Y, plane, ticks, ticks,
-                                          spec={"scene": "sgd.RealStumble random", "seed": self.random_seed})
-        self.shown["random"] = {"seed": self.random_seed, "share": shares[0], "other_shares": shares[1:],
-                                "pca_share": float(self.plane.explained.sum()),   # = share(self.plane)
-                                "max_abs_coord": float(np.abs(coords).max()),
-                                "max_distance": float(max(d.max() for _, d in paths.values())), "span": span,
-                                "grid_min": float(grid.costs.min()), "grid_max": float(grid.costs.max())}
-        r = self.shown["random"]
-        small = self.pca_map(5.4, 2.4, short=True)
-        small.shift([-2.95 - small.frame.get_x(), 0.3 - small.frame.get_y(), 0])
-        drawn = Group(*[small.polyline(self.paths[k]["coords"], colour, width)
-                        for k, colour, width in (("sgd", MINI_BATCH, 2.5), ("gd", FULL_BATCH, 3.5))],
-                      *[Ball(radius=0.09).move_to(small.c2p(*self.paths[k]["coords"][-1])) for k in ("sgd", "gd")])
-        tick = nice_step(2 * span, 3)
-        rmap = CostMap(grid.costs, [-span, span, tick], [-span, span, tick], 3.3, 3.3, lo=stage.map.lo,
-                       hi=max(stage.map.hi, float(grid.costs.max())), levels=self.levels(),
-                       x_name="random direction 1", y_name="dir. 2")
-        rmap.shift([3.9 - rmap.frame.get_x(), 0.3 - rmap.frame.get_y(), 0])
-        trails = VGroup(*[rmap.polyline(c, colour, width) for (c, _), colour, width in
-                          zip(paths.values(), (FULL_BATCH, MINI_BATCH), (3.5, 2.5))][::-1])
-        labels = VGroup(text(f"PCA plane: {r['pca_share']:.1%} of the paths' spread", SMALL_SIZE, TEXT),
-                        text(f"random plane (seed {self.random_seed}): {r['share']:.1%}", SMALL_SIZE, TEXT))
-        labels[0].next_to(small, DOWN, buff=0.25)
-        labels[1].next_to(rmap, DOWN, buff=0.2)
-        others = ", ".join(f"{s:.1%}" for s in r["other_shares"])
-        more = text(f"{self.other_seeds} more random planes: {others}", TINY_SIZE, MUTED)
-        more.next_to(labels[1], DOWN, buff=0.12)
-        old = Group(stage.map, *stage.trails.values(), *stage.balls.values(), stage.panel, stage.legend,
-                    *stage.marks.values())
-        scene.play(FadeOut(old), FadeIn(small), FadeIn(drawn), run_time=0.8 * self.pace)
-        scene.play(FadeIn(rmap), FadeIn(trails), FadeIn(labels), FadeIn(more), run_time=self.pace)
-        shares = [r["share"], *r["other_shares"]]
-        self.say(scene, stage, f"Random planes through the same point hold {min(shares):.1%} to {max(shares):.1%} "
-                               f"of the paths' spread; the paths run up to {r['max_distance']:.1f} away from this one.",
-                 wait=3.0)
-
-    def share(self, plane) -> float:
-        """The share of both paths' squared displacement from the plane's origin lying in the plane."""
-        P = np.vstack([self.gd.params, self.sgd.params]).astype(np.float64)
-        coords, distance = landscape.project(P, plane)
-        total = ((P - plane.origin) ** 2).sum()
-        return float(1 - (distance ** 2).sum() / total)
-
 
 class RealNetworkStumble(GdvizScene):
     """Standalone: full-batch descent and mini-batch SGD on the real network, on the PCA plane of both

@@ -195,6 +195,10 @@ def test_real_network_part(scene):
         assert shown["readouts"][f"{key} cost"][-1] == path["cost"][-1]
         assert shown["readouts"][f"{key} step"][-1] == run.steps[-1]
         assert shown["readouts"][f"{key} images"][-1] == run.steps[-1] * min(run.config.batch_size or 500, 500)
+    top = part.grid.costs.max()                # the landscape starts at the first step both runs are inside it
+    inside = [k for k, step in enumerate(gd.steps) if max(shown["paths"][r]["cost"][k] for r in ("gd", "sgd")) <= top]
+    assert shown["start"] == {"cost": shown["paths"]["gd"]["cost"][0], "distance": shown["paths"]["gd"]["distance"][0],
+                              "first_in_view": int(gd.steps[inside[0]])}
     assert shown["conclusion"]["gd_cost"] == pytest.approx(final["gd"], rel=1e-9)
     assert shown["conclusion"]["sgd_cost"] == pytest.approx(final["sgd"], rel=1e-9)
     assert (shown["conclusion"]["gd"], shown["conclusion"]["sgd"]) == (20 * 500, 100 * 10)
@@ -276,6 +280,26 @@ def test_blow_up_part(scene):
                                        "log_snapshots": 1}), progress=False)
     assert shown["others"][0]["seed"] == 1 and shown["others"][0]["steps"] == len(other.step_cost)
     assert shown["others"][0]["largest"] == np.nanmax(np.abs(other.params[-1].astype(np.float64)))
+
+
+def test_a_cost_surface_is_the_grid_seen_from_any_angle():
+    from scenes.visuals import CostSurface
+
+    xs, ys = np.linspace(-3, 5, 9), np.linspace(-1, 1, 3)
+    costs = np.add.outer(xs ** 2, 2 * ys)                         # a bowl along x, a slope along y
+    land = CostSurface(costs, xs, ys, costs.min(), costs.max(), 8.0, 4.0, elevation=90, azimuth=0, cells=9)
+    land.shift([1.0, -0.5, 0])
+    corners = land.screen([[xs[0], ys[0], 0], [xs[-1], ys[-1], 99]])     # from above: a map, the height unseen
+    assert np.allclose(corners[1] - corners[0], [8.0, 2.0, 0])          # fitted to the width, the true aspect kept
+    assert np.allclose((corners[0] + corners[1]) / 2, [1.0, -0.5 - land.HEADROOM / 2, 0])   # where it was moved to
+    assert land.height_at(2.0, 1.0) == pytest.approx(4 + 2) and land.height_at(2.5, 0.5) == pytest.approx((4 + 9) / 2 + 1)
+    land.set_view(30, -20)                                      # tilted: a higher cost is higher on screen
+    low, high = land.screen([[1, 0, costs.min()], [1, 0, costs.max()]])
+    assert high[1] > low[1] and high[0] == pytest.approx(low[0])
+    assert np.allclose((land.get_left()[0] + land.get_right()[0]) / 2, 1.0, atol=1e-6)
+    assert land.width <= 8.0 + 1e-6 and land.height <= 4.0 + 1e-6
+    far, near = land.screen([[1, ys[-1], 0], [1, ys[0], 0]])    # and the far side of the plane above the near one
+    assert far[1] > near[1]
 
 
 def test_a_part_plays_in_the_lecture_s_three_d_scene():

@@ -6,6 +6,7 @@ so that scenes import from one place (``from scenes.visuals import text, Readout
 - ``images``: weight and digit images
 - ``diagrams``: the ball, output bars, column vectors, the network, function boxes, neuron columns and wish arrows
 - ``plots``: axes, curves, signed bars, cost maps
+- ``surface``: a cost grid as a shaded landscape, seen from any angle
 - ``motion``: animations several parts play (a value arriving from its sources, cascades, arrows)
 """
 
@@ -59,6 +60,7 @@ from scenes.visuals.plots import (
     signed_bar,
     swatch,
 )
+from scenes.visuals.surface import CostSurface
 from scenes.visuals.motion import arrive, cascade, grow_arrows, point_at, recaption, step_through
 
 __all__ = [
@@ -117,6 +119,7 @@ __all__ = [
     "nice_step",
     "signed_bar",
     "swatch",
+    "CostSurface",
     "arrive",
     "cascade",
     "grow_arrows",

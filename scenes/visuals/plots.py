@@ -98,12 +98,18 @@ def signed_bar(fraction: float, width: float, height: float) -> Rectangle:
 
 
 
+def cost_colours(costs, lo: float, hi: float, gamma: float = 0.6, strength: float = 0.7) -> np.ndarray:
+    """costs (...) -> RGB (..., 3) in [0, 1], the colour scale of every cost map, surface and legend:
+    BACKGROUND where the cost is ``lo`` or less, ``strength`` of the way to COST where it is ``hi`` or more
+    (in between ``strength * ((c - lo) / (hi - lo)) ** gamma``)."""
+    blend = strength * np.clip((np.asarray(costs, np.float64) - lo) / (hi - lo), 0, 1) ** gamma
+    return rgb(BACKGROUND) + blend[..., None] * (rgb(COST) - rgb(BACKGROUND))
+
+
 def cost_map_rgba(costs: np.ndarray, lo: float, hi: float, pixels: tuple = (720, 360), levels=None,
                   gamma: float = 0.6, strength: float = 0.7) -> np.ndarray:
-    """A cost grid seen from above -> (pixels[1], pixels[0], 4) uint8 RGBA: BACKGROUND where the cost
-    is ``lo`` or less, ``strength`` of the way to COST where it is ``hi`` or more (in between
-    ``strength * ((c - lo) / (hi - lo)) ** gamma``),
-    with thin MUTED level curves wherever the cost crosses one of ``levels``.
+    """A cost grid seen from above -> (pixels[1], pixels[0], 4) uint8 RGBA in ``cost_colours``, with thin
+    MUTED level curves wherever the cost crosses one of ``levels``.
 
     ``costs`` (nx, ny): costs[i, j] at the i-th x (left to right) and j-th y (bottom to top), as
     gdcore's grids are laid out. It is resampled bilinearly to ``pixels`` (width, height).
@@ -115,8 +121,7 @@ def cost_map_rgba(costs: np.ndarray, lo: float, hi: float, pixels: tuple = (720,
     gx = np.linspace(0, costs.shape[0] - 1, width)
     gy = np.linspace(costs.shape[1] - 1, 0, height)                  # image rows run top to bottom
     fine = map_coordinates(costs, np.meshgrid(gx, gy), order=1)          # (height, width)
-    blend = strength * np.clip((fine - lo) / (hi - lo), 0, 1) ** gamma
-    colour = rgb(BACKGROUND) + blend[..., None] * (rgb(COST) - rgb(BACKGROUND))
+    colour = cost_colours(fine, lo, hi, gamma, strength)
     if levels is not None and len(levels):
         band = np.searchsorted(np.sort(np.asarray(levels, np.float64)), fine)
         edge = np.zeros(fine.shape, bool)
