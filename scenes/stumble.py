@@ -41,7 +41,7 @@ class RealStumble(StumbleAsides, ShowsReadouts):
     """
 
     name = "The real network: the drunk man and the careful one"
-    VIEW = (30, -24)     # the landscape's elevation and azimuth, degrees
+    VIEW = (28, -24)     # the landscape's elevation and azimuth, degrees
     RELIEF = 0.34        # the surface's cost range rises this much of the plane's longer side
 
     def __init__(self, gd_run, sgd_run, eval_images: int = 10000, cells: int = 62, random_cells: int = 31,
@@ -147,7 +147,7 @@ class RealStumble(StumbleAsides, ShowsReadouts):
         note = caption("The full-batch cost on this plane, seen from above: the darker, the lower.")
         scene.play(Write(heading), FadeIn(sub, shift=DOWN * 0.2), run_time=0.6 * self.pace)
         scene.play(cascade([Create(quad) for quad in land.quads], lag_ratio=0.4 / len(land.quads)),
-                   Create(land.floor), GrowFromEdge(legend, DOWN), Write(note), run_time=self.pace)
+                   GrowFromEdge(legend, DOWN), Write(note), run_time=self.pace)
         scene.add(land)
         stage = SimpleNamespace(map=land, legend=legend, panel=panel, reads=reads, note=note, heading=heading, sub=sub)
         stage.balls = {k: Ball(radius=0.11) for k in self.paths}

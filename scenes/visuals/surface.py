@@ -56,7 +56,6 @@ class CostSurface(VGroup):
         self.quads = [Polygon(*c, fill_color=_hex(col), fill_opacity=1, stroke_color=MUTED, stroke_width=0.6,
                               stroke_opacity=0.35) for c, col in zip(self.corners, colours)]
         self.axis = Line(stroke_color=MUTED, stroke_width=1.5)
-        self.floor = VMobject(stroke_color=MUTED, stroke_width=1, stroke_opacity=0.5)
         self.ticks = [(t, text(fmt.format(t), TINY_SIZE, MUTED)) for t in ticks]
         self.axis_name = text("cost", TINY_SIZE, COST)
         self.anchor = np.zeros(3)
@@ -111,8 +110,8 @@ class CostSurface(VGroup):
         self.view = (float(elevation), float(azimuth))
         flat = self.corners.reshape(-1, 3)
         raw = self._raw(flat)
-        box = self._raw(self._box_corners())
-        (x0, y0), (x1, y1) = box[:, :2].min(0), box[:, :2].max(0)
+        drawn = np.vstack([raw, self._raw([self._back_corner(self.lo), self._back_corner(self.hi)])])
+        (x0, y0), (x1, y1) = drawn[:, :2].min(0), drawn[:, :2].max(0)     # the quads and the axis
         scale = min(self.box[0] / (x1 - x0), (self.box[1] - self.HEADROOM) / (y1 - y0))
         self.fit = (np.array([(x0 + x1) / 2, (y0 + y1) / 2]), scale)
         pts = self.screen(flat).reshape(self.corners.shape)
@@ -121,21 +120,26 @@ class CostSurface(VGroup):
             quad.set_points_as_corners([*corner, corner[0]])
         order = np.argsort(-depth, kind="stable")
         self._place_axis()
-        floor = self.screen(self._box_corners()[[0, 1, 3, 2, 0]])
-        self.floor.set_points_as_corners(floor)
-        self.submobjects = [self.floor] + [self.quads[i] for i in order] + [self.axis, *(t for _, t in self.ticks), self.axis_name]
+        # the axis first: it stands at the far corner, so the surface hides what of it is below the surface
+        self.submobjects = [self.axis, *(t for _, t in self.ticks), self.axis_name] + [self.quads[i] for i in order]
         return self
 
-    def _box_corners(self) -> np.ndarray:
-        """(8, 3) data corners of the box the landscape stands in: the plane's four corners at ``lo``, then at ``hi``."""
+    def _plane_corners(self) -> np.ndarray:
+        """(4, 3) the plane's corners at cost ``lo``."""
         _, xs, ys = self.grid
-        return np.array([[x, y, c] for c in (self.lo, self.hi) for x in (xs[0], xs[-1]) for y in (ys[0], ys[-1])])
+        return np.array([[x, y, self.lo] for x in (xs[0], xs[-1]) for y in (ys[0], ys[-1])])
+
+    def _back_corner(self, cost: float) -> np.ndarray:
+        """(3,) the data point at ``cost`` above the plane's corner farthest from the viewer (leftmost of a tie)."""
+        corners = self._plane_corners()
+        raw = self._raw(corners)
+        x, y, _ = corners[np.argmax(raw[:, 2] - 1e-3 * raw[:, 0])]
+        return np.array([x, y, cost])
 
     def _place_axis(self) -> None:
         """The cost axis at the back-left corner of the plane (the one farthest from the viewer)."""
-        corners = self._box_corners()[:4]
-        back = corners[np.argmax(self._raw(corners)[:, 2] - 1e-3 * self._raw(corners)[:, 0])]
-        bottom, top = self.screen([back, [back[0], back[1], self.hi]])
+        bottom, top = self.screen([self._back_corner(self.lo), self._back_corner(self.hi)])
+        back = self._back_corner(self.lo)
         self.axis.put_start_and_end_on(bottom, top + 1e-6 * (top - bottom + 1))
         for value, label in self.ticks:
             label.next_to(self.c2p(back[0], back[1], value), np.array([-1.0, 0, 0]), buff=0.08)
