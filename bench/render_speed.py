@@ -3,8 +3,8 @@
     .venv/bin/python bench/render_speed.py                      # every part at -ql
     .venv/bin/python bench/render_speed.py --quality l h        # at -ql and -qh (1080p60: slow)
     .venv/bin/python bench/render_speed.py --parts HiddenWeights --json
-    .venv/bin/python bench/render_speed.py --lecture            # also the whole lecture (its -q time
-                                                                #   against its running time)
+    .venv/bin/python bench/render_speed.py --lecture --chapter 3 --no-squares --no-cameras
+                                                                # also the whole lecture: see below
 
 Each scene is rendered in this process (manim's Cairo renderer, caching off, written to a temporary
 media dir); fps = frames in the written video / wall-clock seconds of ``scene.render()``, which
@@ -13,12 +13,21 @@ interleaved: with gdcore's one-ImageMobject-per-neuron WeightImage and with each
 784 coloured Squares, as the 2017 original did. The 'cameras' comparison renders the same part with
 gdviz's StableCamera (scenes/camera.py: images composited only where they are) and with manim's own
 Camera (a frame-sized composite per image), interleaved.
+
+``--lecture`` times, side by side in this one run, the lecture of ``--chapter`` at each quality: the plain
+``manim`` render (the lecture file in this process), the parallel build (``python -m scenes.build``,
+a subprocess, into an empty media dir) cold and again with nothing changed (warm), each against the
+lecture's running time, and the plain render against the sum of its parts rendered standalone above
+(when they were: no --parts; the standalone RealNetworkStumble also plays the random-plane contrast
+the lecture leaves out).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,7 +39,7 @@ from manim.camera.camera import Camera
 
 from scenes import visuals
 from scenes.camera import GdvizScene, StableCamera
-from scenes.catalog import find, parts
+from scenes.catalog import CATALOG, parts
 from scenes.weights import EvolvingWeights, video_run
 
 QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality"}
@@ -91,6 +100,47 @@ def render(cls, quality: str) -> dict:
     return {"seconds": seconds, "frames": frames, "fps": frames / seconds}
 
 
+def lecture_parts(chapter: int) -> list[str]:
+    """The standalone scene names of the lecture's parts, in lecture order."""
+    from scenes.chapters import chapter_three, chapter_two
+
+    count = len(chapter_two() if chapter == 2 else chapter_three())
+    return [e.scene for e in parts() if e.chapter == chapter][:count]
+
+
+def build_seconds(chapter: int, quality: str, media: str) -> float:
+    """Wall-clock seconds of ``python -m scenes.build`` for the lecture into ``media``."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "scenes.build", "--chapter", str(chapter), "-q", quality,
+                    "--media_dir", media], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   cwd=Path(__file__).resolve().parents[1])
+    return time.perf_counter() - start
+
+
+def lecture_times(chapter: int, quality: str, part_results: list, all_parts: bool, quiet: bool) -> dict:
+    """The lecture of ``chapter`` at ``quality``: plain render, build cold and warm, sum of its parts."""
+    lecture = next(e for e in CATALOG if e.lecture and e.chapter == chapter).load()
+    r = render(lecture, quality)
+    r = {"chapter": chapter, "quality": quality, "plain_seconds": r["seconds"], "frames": r["frames"],
+         "running_seconds": r["frames"] / {"l": 15, "m": 30, "h": 60}[quality]}
+    with tempfile.TemporaryDirectory() as media:
+        r["build_cold_seconds"] = build_seconds(chapter, quality, media)
+        r["build_warm_seconds"] = build_seconds(chapter, quality, media)
+    names = lecture_parts(chapter)
+    mine = [p for p in part_results if p["quality"] == quality and p["scene"] in names]
+    r["parts_seconds"] = sum(p["seconds"] for p in mine) if all_parts and len(mine) == len(names) else None
+    if not quiet:
+        run = r["running_seconds"]
+        print(f"\nchapter-{chapter} lecture at -q{quality}, {run:.0f} s of video ({r['frames']:,} frames):")
+        print(f"  plain manim       {r['plain_seconds']:7.0f} s  {r['plain_seconds'] / run:5.2f}x running time")
+        print(f"  build, cold       {r['build_cold_seconds']:7.0f} s  {r['build_cold_seconds'] / run:5.2f}x")
+        print(f"  build, unchanged  {r['build_warm_seconds']:7.1f} s")
+        if r["parts_seconds"] is not None:
+            print(f"  its {len(names)} parts standalone, one after another: {r['parts_seconds']:.0f} s "
+                  f"(plain lecture / sum of parts = {r['plain_seconds'] / r['parts_seconds']:.2f})")
+    return r
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description="Frames per second of every lecture part (see module docstring).")
     p.add_argument("--quality", nargs="+", default=["l"], choices=sorted(QUALITIES), help="l, m and/or h")
@@ -98,15 +148,18 @@ def main(argv=None) -> int:
     p.add_argument("--repeats", type=int, default=1, help="interleaved repeats of the squares comparison")
     p.add_argument("--no-squares", action="store_true", help="skip the WeightImage vs 784 squares comparison")
     p.add_argument("--no-cameras", action="store_true", help="skip the StableCamera vs manim's Camera comparison")
-    p.add_argument("--lecture", action="store_true", help="also render the whole lecture (scenes/descent.py)")
+    p.add_argument("--lecture", action="store_true", help="also time the whole lecture: plain manim, the parallel "
+                                                          "build cold and warm (see the module docstring)")
+    p.add_argument("--chapter", type=int, default=2, choices=(2, 3), help="the lecture of --lecture (default 2)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     args = p.parse_args(argv)
     video_run()  # train or load once, outside every timing
 
     results = {"parts": [], "squares": None, "cameras": [], "lecture": None}
+    wanted = args.parts or (lecture_parts(args.chapter) if args.lecture else None)
     for entry in parts():
         name = entry.scene
-        if args.parts and name not in args.parts:
+        if wanted and name not in wanted:
             continue
         try:
             cls = entry.load()
@@ -148,15 +201,8 @@ def main(argv=None) -> int:
                       f"-> {stable / manim_fps:.2f}x")
 
     if args.lecture:
-        lecture = find("GradientDescentLecture").load()
-        for q in args.quality:
-            r = render(lecture, q)
-            fps_video = {"l": 15, "m": 30, "h": 60}[q]
-            r.update(quality=q, running_seconds=r["frames"] / fps_video)
-            results["lecture"] = r
-            if not args.json:
-                print(f"\nwhole lecture at -q{q}: {r['seconds']:.0f} s to render {r['running_seconds']:.0f} s of video "
-                      f"({r['seconds'] / r['running_seconds']:.1f} s per second of video)")
+        results["lecture"] = [lecture_times(args.chapter, q, results["parts"], not args.parts, args.json)
+                              for q in args.quality]
     if args.json:
         print(json.dumps(results))
     return 0
