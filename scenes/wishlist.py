@@ -4,8 +4,8 @@ the running example (scenes/example.py: the 'video' run early in training, a "2"
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowFromCenter, GrowFromPoint, Line, Scene, VGroup,
-                   Write)
+from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, GrowFromCenter, Line, ReplacementTransform, Scene,
+                   VGroup, Write)
 
 from gdcore import wishes
 from scenes.camera import GdvizScene
@@ -22,6 +22,13 @@ ROW = 0.5          # spacing of the ten output neurons
 def example_heading(example) -> str:
     """Where in training the running example is, in one line."""
     return f"After {example.step:,} training steps the network gets {example.accuracy:.0%} of the training set right"
+
+
+def grow_out_of(arrow, point):
+    """``arrow`` grows out of ``point`` into its place (GrowArrow grows from the arrow's own tail;
+    GrowFromPoint would redraw its tip pointing the wrong way while it is small)."""
+    seed = arrow.copy().scale(0, scale_tips=True).move_to(point)
+    return ReplacementTransform(seed, arrow)
 
 
 class OneExampleWishes:
@@ -99,7 +106,7 @@ class OneExampleWishes:
         scene.play(Write(header), run_time=0.6 * self.pace)
         scene.play(arrive([VGroup(v, t) for v, t in zip(values, targets)], numbers), run_time=1.2 * self.pace)
         # each arrow grows out of its number, the output's error
-        scene.play(cascade([GrowFromPoint(a, n.get_left()) for a, n in zip(arrows, numbers)], lag_ratio=0.08),
+        scene.play(cascade([grow_out_of(a, n.get_left()) for a, n in zip(arrows, numbers)], lag_ratio=0.08),
                    run_time=1.5 * self.pace)
         scene.wait(1.5 * self.pace)
 
