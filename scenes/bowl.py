@@ -9,13 +9,13 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-from manim import (DEGREES, DOWN, LEFT, OUT, RIGHT, UP, Arrow, Create, FadeIn, FadeOut, Line, MathTex, Surface,
-                   ThreeDAxes, ThreeDScene, Transform, VGroup)
+from manim import (DEGREES, DOWN, LEFT, OUT, RIGHT, UP, Arrow, Create, FadeOut, GrowArrow, GrowFromCenter, Line, MathTex,
+                   Surface, ThreeDAxes, ThreeDScene, Transform, VGroup, Write)
 
 from gdcore.toys import bowl, bowl_gradient, descend
 from scenes.camera import GdvizThreeDScene
 from scenes.landscape import panel, polyline
-from scenes.visuals import COST, GRADIENT, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, Ball, caption, text, title
+from scenes.visuals import COST, GRADIENT, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, Ball, arrive, cascade, caption, text, title
 
 
 # --- descent in two dimensions -----------------------------------------------------------
@@ -70,10 +70,19 @@ class DescentInTwoDimensions:
         return axes.c2p(p[0], p[1], 0.0 if floor else float(bowl(p[0], p[1])))
 
     @staticmethod
-    def fixed(scene, mobject):
-        """``mobject`` pinned to the frame (text over a 3-D picture)."""
-        scene.add_fixed_in_frame_mobjects(mobject)
+    def pin(scene, mobject):
+        """``mobject`` pinned to the frame but not yet on screen: an entrance animation brings it."""
+        scene.renderer.camera.add_fixed_in_frame_mobjects(mobject)
         return mobject
+
+    def arrive(self, scene, sources, result):
+        """``arrive`` for text pinned to the frame: the copies that fly are pinned too (every piece they
+        will have once aligned with ``result``), or the 3-D camera would project them."""
+        flight = arrive(sources, result)
+        flight.mobject.align_data(result.copy())
+        self.pin(scene, flight.mobject)
+        self.pin(scene, result)
+        return flight
 
     def show_surface(self, scene) -> SimpleNamespace:
         scene.set_camera_orientation(**self.TILT)
@@ -88,14 +97,14 @@ class DescentInTwoDimensions:
                           checkerboard_colors=["#7a2a2a", "#8f3434"], stroke_color="#c05050", stroke_width=0.4)
         names = VGroup(text("x", SMALL_SIZE, MUTED).move_to(axes.c2p(s * 1.15, 0, 0)),
                        text("y", SMALL_SIZE, MUTED).move_to(axes.c2p(0, s * 1.15, 0)))
-        scene.add_fixed_orientation_mobjects(*names)
-        heading = self.fixed(scene, title("Two inputs: which way is downhill?"))
-        label = self.fixed(scene, VGroup(text("a 2-D toy cost", SMALL_SIZE, COST),
+        scene.renderer.camera.add_fixed_orientation_mobjects(*names)
+        heading = self.pin(scene, title("Two inputs: which way is downhill?"))
+        label = self.pin(scene, VGroup(text("a 2-D toy cost", SMALL_SIZE, COST),
                                          MathTex(r"C(x, y) = \tfrac{3}{2}x^2 + \tfrac{1}{2}y^2", color=COST,
                                                  font_size=36)).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
                            .to_corner(UP + LEFT, buff=0.45).shift(DOWN * 0.85))
-        note = self.fixed(scene, caption("The input space is the x-y plane; the cost is the height of the surface."))
-        scene.play(FadeIn(heading), FadeIn(label), FadeIn(note), FadeIn(axes), FadeIn(names), run_time=self.pause / 2)
+        note = self.pin(scene, caption("The input space is the x-y plane; the cost is the height of the surface."))
+        scene.play(Write(heading), Write(label), Write(note), Create(axes), Write(names), run_time=self.pause / 2)
         scene.play(Create(surface), run_time=self.pause)
         return SimpleNamespace(axes=axes, surface=surface, note=note, right=label, ball=None, trail=None)
 
@@ -109,19 +118,21 @@ class DescentInTwoDimensions:
         arrows = VGroup(*[Arrow(here, end, buff=0, color=GRADIENT, stroke_width=5, tip_length=0.2) for end in ends])
         tags = VGroup(text("∇C", SMALL_SIZE, GRADIENT).move_to(ends[0] + RIGHT * 0.35),
                       text("−∇C", SMALL_SIZE, GRADIENT).move_to(ends[1] + LEFT * 0.45))
-        scene.add_fixed_orientation_mobjects(*tags)
+        scene.renderer.camera.add_fixed_orientation_mobjects(*tags)
         stage.ball = Ball().move_to(here)
-        scene.add_fixed_orientation_mobjects(stage.ball)
-        reading = self.fixed(scene, panel(
+        scene.renderer.camera.add_fixed_orientation_mobjects(stage.ball)
+        reading = self.pin(scene, panel(
             text(f"at (x, y) = ({self.point[0]:g}, {self.point[1]:g}):", SMALL_SIZE, TEXT),
             text(f"∇C = ({g[0]:g}, {g[1]:g})  steepest uphill", SMALL_SIZE, GRADIENT),
             text("−∇C: steepest downhill", SMALL_SIZE, GRADIENT),
             text(f"a nudge to x changes C {ratio:g} times", TINY_SIZE, TEXT),
             text("as much as the same nudge to y", TINY_SIZE, TEXT), buff=0.16).to_edge(RIGHT, buff=0.35).shift(UP * 1.6))
-        scene.play(FadeIn(stage.ball), run_time=self.pause / 3)
-        scene.play(Create(arrows[0]), FadeIn(tags[0]), FadeIn(reading[:2]), run_time=self.pause / 2)
-        scene.play(Create(arrows[1]), FadeIn(tags[1]), FadeIn(reading[2]), run_time=self.pause / 2)
-        scene.play(FadeIn(reading[3:]), run_time=self.pause / 3)
+        scene.play(GrowFromCenter(stage.ball), run_time=self.pause / 3)
+        # the gradient computed from the formula at the point; the ratio from the gradient's entries
+        scene.play(GrowArrow(arrows[0]), Write(tags[0]), Write(reading[0]),
+                   self.arrive(scene, [stage.right[1], reading[0]], reading[1]), run_time=self.pause / 2)
+        scene.play(GrowArrow(arrows[1]), Write(tags[1]), Write(reading[2]), run_time=self.pause / 2)
+        scene.play(self.arrive(scene, reading[1], reading[3]), Write(reading[4]), run_time=self.pause / 3)
         scene.wait(self.pause)
         scene.play(FadeOut(arrows), FadeOut(tags), run_time=self.pause / 3)
         stage.right = reading
@@ -131,22 +142,28 @@ class DescentInTwoDimensions:
         path = descend(bowl_gradient, self.point, self.eta, self.steps)
         grads, costs = bowl_gradient(path), bowl(path[:, 0], path[:, 1])
         self.shown.update(eta=self.eta, path=path.tolist(), path_gradients=grads.tolist(), path_costs=costs.tolist())
-        loop = self.fixed(scene, panel(text("gradient descent:", SMALL_SIZE, TEXT), text("1. compute ∇C", SMALL_SIZE, TEXT),
+        loop = self.pin(scene, panel(text("gradient descent:", SMALL_SIZE, TEXT), text("1. compute ∇C", SMALL_SIZE, TEXT),
                                        text(f"2. step −η∇C   (η = {self.eta:g})", SMALL_SIZE, GRADIENT),
                                        text("3. repeat", SMALL_SIZE, TEXT), buff=0.14)
                           .to_corner(DOWN + LEFT, buff=0.45).shift(UP * 0.5))
-        scene.play(FadeIn(loop), run_time=self.pause / 3)
+        status = self.pin(scene, self.status(0, path[0], grads[0], costs[0], stage.right))
+        scene.play(Write(loop), Write(status), run_time=self.pause / 3)
         stage.trail = VGroup()
         scene.add(stage.trail)
-        status = self.fixed(scene, self.status(0, path[0], grads[0], costs[0], stage.right))
         for k in range(len(path) - 1):
             a, b = self.lift(axes, path[k]), self.lift(axes, path[k + 1])
             step = Arrow(a, b, buff=0, color=GRADIENT, stroke_width=5, tip_length=0.16, max_tip_length_to_length_ratio=0.4)
-            scene.play(Create(step), run_time=self.step_time * 0.4)
-            scene.play(stage.ball.animate.move_to(b), run_time=self.step_time * 0.6)
+            scene.play(GrowArrow(step), run_time=self.step_time * 0.35)
+            scene.play(stage.ball.animate.move_to(b), run_time=self.step_time * 0.35)
+            # the new iterate from the old one and its gradient; the new gradient and cost from the new iterate
+            new = self.pin(scene, self.status(k + 1, path[k + 1], grads[k + 1], costs[k + 1], stage.right))
+            flights = [self.arrive(scene, status[:2], new[0]), self.arrive(scene, new[0], new[1]),
+                       self.arrive(scene, new[0], new[2])]
             scene.remove(step, status)
+            scene.play(cascade(flights, lag_ratio=0.15), run_time=self.step_time * 0.3)
+            scene.add(new)            # one group again (its rows arrived apart), so that it can be removed
             stage.trail.add(Line(a, b, color=GRADIENT, stroke_width=3, stroke_opacity=0.8))
-            status = self.fixed(scene, self.status(k + 1, path[k + 1], grads[k + 1], costs[k + 1], stage.right))
+            status = new
         stage.status = status
 
     def status(self, k, p, g, c, above) -> VGroup:
@@ -164,11 +181,11 @@ class DescentInTwoDimensions:
         contours = VGroup(*[level_curve(axes, c, self.span) for c in self.levels])
         floor = VGroup(*[Line(self.lift(axes, path[k], True), self.lift(axes, path[k + 1], True), color=GRADIENT,
                               stroke_width=3) for k in range(len(path) - 1)])
-        end = self.fixed(scene, caption(f"From above, on level curves of C: after {len(path) - 1} steps x = "
+        end = self.pin(scene, caption(f"From above, on level curves of C: after {len(path) - 1} steps x = "
                                         f"{path[-1, 0]:.4f} but y = {path[-1, 1]:.3f}; the steeper x settled first."))
         scene.remove(stage.note)
         scene.move_camera(**DEFAULT_CAMERA, added_anims=[
-            FadeOut(stage.surface), FadeIn(contours), Transform(stage.trail, floor), FadeIn(end),
+            FadeOut(stage.surface), Create(contours), Transform(stage.trail, floor), Write(end),
             stage.ball.animate.move_to(self.lift(axes, path[-1], True))], run_time=self.pause)
         scene.wait(self.pause)
 

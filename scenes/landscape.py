@@ -10,15 +10,15 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, Dot, FadeIn, FadeOut, Group, Line, MathTex, Scene, Transform,
-                   ValueTracker, VGroup, VMobject, linear, smooth)
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Create, Dot, FadeOut, Group, GrowArrow, GrowFromCenter, Line, MathTex,
+                   Scene, Transform, ValueTracker, VGroup, VMobject, Write, linear)
 
 from gdcore import inputs, load_mnist, one_hot
 from gdcore.analysis import gradient_slice
 from gdcore.toys import BUMPY_RANGE, bumpy, bumpy_slope, descend, first_outside, valleys_reached
 from scenes.camera import GdvizScene
-from scenes.visuals import (COST, GRADIENT, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, Ball, PlainAxes, Readout, caption,
-                            text, title)
+from scenes.visuals import (COST, GRADIENT, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, Ball, PlainAxes, Readout, arrive, caption,
+                            cascade, text, title)
 from scenes.weights import video_run
 
 
@@ -55,6 +55,31 @@ def panel(*rows, buff: float = 0.28) -> VGroup:
 def fmt_w(w: float) -> str:
     """An iterate for a list on screen: 2 decimals, a typographic minus."""
     return f"{w:.2f}".replace("-", "−")
+
+
+# --- numbers arriving from their sources ------------------------------------------------------------
+def readout_arrives(read: Readout, sources) -> list:
+    """Animations that bring ``read`` (not yet on screen): its label written, its number grown out of
+    copies of ``sources`` (what it is computed from)."""
+    return [Write(read.label), arrive(sources, read.number)]
+
+
+def renumber(scene, changes, *also, run_time: float) -> None:
+    """Play ``also`` while Readouts on screen change value, each new number growing out of copies of
+    its sources: ``changes`` = [(readout, value, sources)], in order (a later change may take its
+    sources from an earlier one's new number). The old digits leave at once."""
+    flights, held = [], []
+    for read, value, sources in changes:
+        sources = [m.copy().clear_updaters() for m in sources]   # now: a number may feed itself
+        read.set_value(value)
+        flights.append(arrive(sources, read.number.copy()))
+        held.append((read.number, list(read.number.submobjects)))
+    for number, _ in held:                             # hidden while their copies fly in
+        number.submobjects = []
+    scene.play(*flights, *also, run_time=run_time)
+    scene.remove(*[f.target_mobject for f in flights])
+    for number, glyphs in held:
+        number.submobjects = glyphs
 
 
 # --- descent in one dimension ------------------------------------------------------------
@@ -106,7 +131,7 @@ class DescentInOneDimension:
         label = text("a 1-D toy cost", SMALL_SIZE, COST).next_to(axes.c2p(-4, 3.5), DOWN + RIGHT, buff=0.1)
         label.shift(RIGHT * 0.35)
         formula = caption("the toy: C(w) = 0.025 w⁴ − 0.35 w² + 0.5 sin(3.2 w) + 0.1 w + 2")
-        scene.play(FadeIn(heading), FadeIn(axes), FadeIn(label), FadeIn(formula), run_time=self.pause / 2)
+        scene.play(Write(heading), Create(axes), Write(label), Write(formula), run_time=self.pause / 2)
         scene.play(Create(curve), run_time=self.pause)
         return SimpleNamespace(axes=axes, note=formula, group=Group(heading, axes, curve, label, formula))
 
@@ -126,25 +151,35 @@ class DescentInOneDimension:
         ball.move_to(graph_point(axes, bumpy, path[0], ball.width / 2))
         w_now = ValueTracker(path[0])
         touch = tangent_line(axes, path[0], bumpy(path[0]), slopes[0])
+        eta, count, w, slope, move = reads
+        # the slope is read off the tangent; the move is computed from eta and the slope
+        scene.play(cascade([AnimationGroup(Write(rule), Write(eta), Write(count), Write(w), GrowFromCenter(ball),
+                                           Create(touch), Write(move.label)),
+                            AnimationGroup(*readout_arrives(slope, touch)), arrive([eta.number, slope.number], move.number)],
+                           lag_ratio=0.35), run_time=self.pause / 2)
+        scene.add(slope, move)                         # each whole again (label and number arrived apart)
         touch.add_updater(lambda m: m.become(tangent_line(axes, w_now.get_value(), bumpy(w_now.get_value()),
                                                           bumpy_slope(w_now.get_value()))))
         ball.add_updater(lambda m: m.move_to(graph_point(axes, bumpy, w_now.get_value(), m.width / 2)))
-        scene.play(FadeIn(column), FadeIn(ball), Create(touch), run_time=self.pause / 2)
         self.say(scene, toy, "Check the slope, step against it, repeat: each move is −η times the slope.")
         marks = VGroup()
         scene.add(marks)
         for k in range(len(path) - 1):
-            move = Arrow(axes.c2p(path[k], 0), axes.c2p(path[k + 1], 0), buff=0, color=GRADIENT, stroke_width=5,
-                         max_tip_length_to_length_ratio=0.45, tip_length=0.16)
+            arrow = Arrow(axes.c2p(path[k], 0), axes.c2p(path[k + 1], 0), buff=0, color=GRADIENT, stroke_width=5,
+                          max_tip_length_to_length_ratio=0.45, tip_length=0.16)
             marks.add(Line(axes.c2p(path[k], 0) + DOWN * 0.08, axes.c2p(path[k], 0) + UP * 0.08, color=TEXT,
                            stroke_width=2))
-            scene.play(FadeIn(move), run_time=self.step_time * 0.35)
-            scene.play(w_now.animate.set_value(path[k + 1]), FadeOut(move), run_time=self.step_time * 0.65,
-                       rate_func=smooth)
-            for read, value in zip(reads[1:], (k + 1, path[k + 1], slopes[k + 1], moves[k + 1])):
-                read.set_value(value)
-        self.say(scene, toy, f"As the slope flattens the steps shrink: {abs(moves[0]):.3f}, {abs(moves[1]):.3f}, "
-                             f"{abs(moves[2]):.3f}, … {abs(moves[-1]):.4f}, without overshooting.")
+            # the slope at the new iterate and its move (from step 1 on), while the move's arrow grows
+            read_off = [(slope, slopes[k], [touch]), (move, moves[k], [eta.number, slope.number])] if k else []
+            renumber(scene, read_off, GrowArrow(arrow), run_time=self.step_time * 0.35)
+            # the new iterate: the old one plus its move
+            renumber(scene, [(w, path[k + 1], [w.number, move.number])], w_now.animate.set_value(path[k + 1]),
+                     FadeOut(arrow), run_time=self.step_time * 0.65)
+            count.set_value(k + 1)
+        renumber(scene, [(slope, slopes[-1], [touch]), (move, moves[-1], [eta.number, slope.number])],
+                 Transform(toy.note, caption(f"As the slope flattens the steps shrink: {abs(moves[0]):.3f}, "
+                                             f"{abs(moves[1]):.3f}, {abs(moves[2]):.3f}, … {abs(moves[-1]):.4f}, "
+                                             "without overshooting.")), run_time=self.pause / 3)
         scene.wait(self.pause)
         for m in (ball, touch):
             m.clear_updaters()
@@ -168,7 +203,7 @@ class DescentInOneDimension:
                 b.move_to(graph_point(axes, bumpy, p[i] + frac * (p[i + 1] - p[i]), b.width / 2))
 
         place(balls)
-        scene.play(FadeIn(balls), run_time=self.pause / 3)
+        scene.play(cascade([GrowFromCenter(b) for b in balls], lag_ratio=0.08), run_time=self.pause / 3)
         self.say(scene, toy, f"{len(paths)} balls from evenly spaced starts, each taking its own gradient-descent "
                              f"steps (η = {self.eta:g}).")
         balls.add_updater(place)
@@ -192,7 +227,7 @@ class DescentInOneDimension:
         column = panel(eta_read, text("w after each step:", TINY_SIZE, MUTED), trail, buff=0.12)
         column.next_to(axes, RIGHT, buff=0.45).align_to(axes.c2p(0, self.PLOT["y_range"][1]), UP)
         ball = Ball().move_to(graph_point(axes, bumpy, path[0], 0.14))
-        scene.play(FadeIn(ball), FadeIn(column), run_time=self.pause / 3)
+        scene.play(GrowFromCenter(ball), Write(column), run_time=self.pause / 3)
         self.say(scene, toy, "A learning rate that is too large: every step jumps past the valley floor.")
         lines = [trail]
         for k in range(1, exit_k + 1):
@@ -200,14 +235,13 @@ class DescentInOneDimension:
             jump = ball.animate(path_arc=-np.sign(path[k] - path[k - 1]) * 1.2).move_to(target)
             if k == exit_k:
                 jump = jump.set_opacity(0)
-            scene.play(jump, run_time=self.step_time * 0.8)
             lines.append(text(f"step {k}:  {fmt_w(path[k])}", TINY_SIZE, TEXT if k < exit_k else GRADIENT))
             lines[-1].next_to(lines[-2], DOWN, aligned_edge=LEFT, buff=0.12)
-            scene.add(lines[-1])
+            scene.play(jump, arrive(lines[-2], lines[-1]), run_time=self.step_time * 0.8)   # from the last iterate
         rest = ", ".join(fmt_w(w) for w in path[exit_k + 1:])
         tail = text(f"then {rest},\nthen past ±{self.LIMIT:,.0f}" if len(path) < 41 else f"then {rest}", TINY_SIZE, GRADIENT)
         tail.next_to(lines[-1], DOWN, aligned_edge=LEFT, buff=0.12)
-        scene.play(FadeIn(tail), run_time=self.pause / 3)
+        scene.play(arrive(lines[-1], tail), run_time=self.pause / 3)
         self.say(scene, toy, f"Step {exit_k} leaves the plot (w = {fmt_w(path[exit_k])}); the steps keep growing: "
                              "it diverges.")
         scene.wait(self.pause)
@@ -237,7 +271,7 @@ class DescentInOneDimension:
         ts, costs = np.array(d["ts"]), np.array(d["costs"])
         heading, axes, curve, note = self.slice_plot(d)
         here, step, lowest = self.slice_readouts(d)
-        scene.play(FadeIn(heading), FadeIn(axes), FadeIn(note), run_time=self.pause / 2)
+        scene.play(Write(heading), Create(axes), Write(note), run_time=self.pause / 2)
         scene.play(Create(curve), run_time=self.pause)
 
         def f(t):
@@ -246,13 +280,24 @@ class DescentInOneDimension:
         t_now = ValueTracker(0.0)
         ball = Ball().move_to(graph_point(axes, f, 0.0, 0.14))
         touch = tangent_line(axes, 0.0, d["cost_at_0"], d["slope"], length=1.6)
-        scene.play(FadeIn(ball), Create(touch), FadeIn(here), run_time=self.pause / 2)
+        # the cost is read where the ball sits, the slope off the tangent
+        scene.play(cascade([AnimationGroup(GrowFromCenter(ball), Create(touch), Write(here[0])),
+                            AnimationGroup(*readout_arrives(here[1], ball), *readout_arrives(here[2], touch))],
+                           lag_ratio=0.4), run_time=self.pause / 2)
+        scene.add(here)
         scene.wait(self.pause / 2)
         ball.add_updater(lambda m: m.move_to(graph_point(axes, f, t_now.get_value(), 0.14)))
-        scene.play(t_now.animate.set_value(d["step_t"]), FadeOut(touch), FadeIn(step), run_time=self.step_time * 2)
+        # one step of length eta * |grad C| (= eta * |slope|), then the cost where it lands
+        scene.play(t_now.animate.set_value(d["step_t"]), FadeOut(touch), Write(step[0]), Write(step[2].label),
+                   *readout_arrives(step[1], [step[0], here[2].number]), run_time=self.step_time * 1.3)
         ball.clear_updaters()
+        scene.play(arrive(ball, step[2].number), run_time=self.step_time * 0.7)
+        scene.add(step)
         mark = Dot(axes.c2p(d["lowest_t"], d["lowest_cost"]), color=TEXT, radius=0.06)
-        scene.play(FadeIn(mark), FadeIn(lowest), run_time=self.pause / 2)
+        scene.play(cascade([AnimationGroup(GrowFromCenter(mark), Write(lowest[0])),
+                            AnimationGroup(*readout_arrives(lowest[1], mark), *readout_arrives(lowest[2], mark))],
+                           lag_ratio=0.4), run_time=self.pause / 2)
+        scene.add(lowest)
         scene.wait(self.pause)
 
     def slice_plot(self, d):
