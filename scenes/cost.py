@@ -318,7 +318,7 @@ class NetworkAndCost:
         note = new_caption(scene, None, f"The network is a function: {n_in} numbers in, {n_out} out, shaped by "
                            f"{n_params:,} parameters.", self.run_time)
         scene.play(FadeIn(digit), Write(digit_words), *draw_box(machine), GrowArrow(row[3]), run_time=self.run_time / 2)
-        scene.play(GrowArrow(row[4]), arrive(machine, outputs), Write(out_words), run_time=self.run_time / 2)
+        scene.play(GrowArrow(row[4]), arrive(machine.label, outputs), Write(out_words), run_time=self.run_time / 2)
         self.shown.update(image_index=self.index, outputs=self.outputs.copy(), num_params=n_params)
         return machine, note
 
@@ -368,7 +368,7 @@ class NetworkAndCost:
                    remover=True)
         scene.play(machine.frame.animate.set_fill(COST, opacity=0.3), rate_func=there_and_back,
                    run_time=self.run_time)
-        scene.play(Write(result[0]), arrive(machine, result[1]), run_time=self.run_time)  # one number comes out
+        scene.play(Write(result[0]), arrive(machine.label, result[1]), run_time=self.run_time)  # one number comes out
         note = new_caption(scene, note, words, self.run_time)
         self.shown["cost_random" if i == 0 else "cost_trained"] = self.costs[i]
         return note

@@ -75,7 +75,7 @@ class WhatItThinks:
         stage.note = recaption(scene, stage.note, f"After {int(path['steps'][-1])} steps it answers {self.digit} with "
                                f"activation {final[self.digit]:.2f}, and the picture is not a {self.digit}: "
                                "it is noise that this network scores.", 0.4)
-        scene.play(point_at(stage.bars[self.digit]), run_time=1)  # the activation the caption quotes
+        scene.play(point_at(stage.bars[self.digit], color=ACCURACY), run_time=1)  # the activation the caption quotes
         scene.wait(1)
 
     def every_digit(self, scene) -> None:

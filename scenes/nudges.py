@@ -4,7 +4,7 @@ computed by gdcore."""
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeOut, GrowFromEdge, MathTex, ReplacementTransform,
+from manim import (DOWN, LEFT, RIGHT, UP, FadeOut, GrowFromEdge, MathTex, ReplacementTransform,
                    Scene, VGroup, VMobject, Write)
 
 from gdcore import analysis, load_mnist
@@ -13,7 +13,7 @@ from scenes.camera import GdvizScene
 from scenes.visuals import (COST, GRADIENT, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TEXT, TINY_SIZE, ColumnVector,
                             NetworkDiagram, PlainAxes, Readout, axes_polyline, caption, fit_width, nice_step,
                             arrive, cascade, signed_bar, signed_color, step_through, text, title)
-from scenes.weights import draw_network, falling_dot, fly, video_run
+from scenes.weights import draw_network, falling_dot, fly, in_turn, video_run
 
 MIDDLE_PIXEL = 14 * 28 + 14
 
@@ -89,11 +89,11 @@ class NudgeVector:
         diagram.to_edge(RIGHT, buff=0.45).shift(DOWN * 0.2)
         self.shown.update(largest=[int(i) for i in top], largest_nudges=[float(-self.gradient[i]) for i in top],
                           largest_names=[self.net.param_name(i) for i in top], among_shown=among_shown)
-        # the largest nudges come out of the -grad C column, then fly onto their edges (or neurons)
-        scene.play(FadeOut(table), Write(listing[0]), arrive(table.right[0], listing[1]), draw_network(diagram),
+        # the largest nudges come out of -grad C (the column's head), then fly onto their edges (or neurons)
+        scene.play(FadeOut(table), Write(listing[0]), arrive(table.right[1][0], listing[1]), draw_network(diagram),
                    Write(diagram.names), run_time=self.pace)
-        scene.play(cascade([AnimationGroup(fly(line[0], target), lit) for line, (target, lit) in
-                            zip(listing[1], self.light_up(diagram, top))], lag_ratio=0.15), run_time=1.5 * self.pace)
+        scene.play(*in_turn([(fly(line[0], target), lit) for line, (target, lit) in
+                             zip(listing[1], self.light_up(diagram, top))]), run_time=1.5 * self.pace)
         scene.wait(2 * self.pace)
         return listing
 

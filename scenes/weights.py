@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Create, Dot, FadeIn, GrowFromCenter, GrowFromEdge, Group,
-                   ReplacementTransform, Scene, ShowPassingFlash, Transform, VGroup, VMobject, Write, smooth)
+                   ReplacementTransform, Scene, ShowPassingFlash, Transform, VGroup, VMobject, Write, smooth,
+                   squish_rate_func)
 
 from gdcore import analysis, load_mnist, runs
 from scenes.camera import GdvizScene
@@ -106,12 +107,17 @@ def video_run():
 # --- animations the chapter-2 parts share (candidates for scenes/visuals/motion.py) --------------------
 def draw_network(diagram: NetworkDiagram, labels=()):
     """The diagram drawn layer by layer: a layer's neurons pop up (its label is written), then the
-    edges into the next layer are drawn."""
-    layers = [AnimationGroup(*([Create(diagram.edges[l - 1])] if l else []),
-                             cascade([GrowFromCenter(c) for c in column], lag_ratio=0.05),
-                             *([Write(labels[l])] if len(labels) > l else []))
-              for l, column in enumerate(diagram.neurons)]
-    return AnimationGroup(Write(diagram.dots), cascade(layers, lag_ratio=0.5))
+    edges into the next layer are drawn. (Timed by windows, not listed in time order, so that every
+    edge stays under every neuron, as in the diagram.)"""
+    n = len(diagram.neurons)
+
+    def window(l: float):
+        return squish_rate_func(smooth, l / (n + 1), (l + 2) / (n + 1))
+    edges = [Create(diagram.edges[l - 1], rate_func=window(l - 0.5)) for l in range(1, n)]
+    neurons = [cascade([GrowFromCenter(c) for c in column], lag_ratio=0.05, rate_func=window(l))
+               for l, column in enumerate(diagram.neurons)]
+    names = [Write(label, rate_func=window(l)) for l, label in enumerate(labels)]
+    return AnimationGroup(*edges, *neurons, Write(diagram.dots), *names)
 
 
 def grow_bars(bars: OutputBars, sources=None):
@@ -156,9 +162,25 @@ def flow(pieces, y: float) -> Group:
     return Group(*pieces, *arrows)
 
 
+def in_turn(groups, lag_ratio: float = 0.15) -> list:
+    """Groups of animations played one after another like ``cascade``, each group starting before the
+    last ends, but returned as plain animations timed by windows: a LaggedStart adds its mobjects to the
+    scene as one new group, which lifts them above everything else; these keep their place."""
+    from manim.animation.animation import prepare_animation
+
+    span = 1 / (1 + lag_ratio * (len(groups) - 1))
+    out = []
+    for i, group in enumerate(groups):
+        for animation in map(prepare_animation, group):
+            animation.rate_func = squish_rate_func(animation.rate_func, i * lag_ratio * span,
+                                                   i * lag_ratio * span + span)
+            out.append(animation)
+    return out
+
+
 def fly(value, target):
     """A copy of ``value`` flies onto ``target`` (an edge, a neuron), shrinking into it."""
-    return value.copy().animate(remover=True, rate_func=smooth).scale(0.4).move_to(target).set_opacity(0)
+    return value.copy().animate(remover=True, rate_func=smooth).scale(0.7).move_to(target).set_opacity(0.25)
 
 
 def falling_dot(source, goal, color, radius: float = 0.05) -> Dot:
