@@ -6,9 +6,9 @@ process per part), cached by everything it depends on, and joined without re-enc
     python -m scenes.build --jobs 1 --parts 4   # one part, one process
 
 The result is where ``manim -q<Q> --save_sections scenes/<lecture>.py`` writes it, with the same
-frames: ``media/videos/<lecture>/<res>/<Scene>.mp4``, and ``sections/`` beside it with one clip per
-part and ``<Scene>.json`` naming them. Each part is rendered by the lecture file itself
-(``GDVIZ_PARTS=N GDVIZ_FRAGMENT=1``: part N followed by its fade to black, unless it is the last),
+frames: ``media/videos/<lecture>/<res>/<Scene>.mp4`` and its subtitles ``<Scene>.srt``, and
+``sections/`` beside it with one clip per part (each with its own .srt) and ``<Scene>.json`` naming
+them. Each part is rendered by the lecture file itself (``GDVIZ_PARTS=N GDVIZ_FRAGMENT=1``: part N followed by its fade to black, unless it is the last),
 so the joined fragments are the lecture.
 
 A rendered part is kept in ``media/parts/<lecture>/<res>/`` under a key that hashes the quality,
@@ -118,6 +118,8 @@ def render_part(chapter: int, number: int, flag: str, target: Path) -> float:
         sections = json.loads((made.parent / "sections" / f"{scene}.json").read_text())
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target.with_suffix(".json"), json.dumps({"section": sections[-1]["name"]}).encode())
+        subtitles = made.with_suffix(".srt")          # none when the part shows no caption
+        write_atomically(target.with_suffix(".srt"), subtitles.read_bytes() if subtitles.exists() else b"")
         partial = target.with_suffix(".partial.mp4")
         shutil.move(made, partial)
         os.replace(partial, target)
@@ -148,6 +150,23 @@ def join(clips: list[Path], output: Path) -> None:
         os.unlink(listing.name)
 
 
+def joined_subtitles(clips: list[Path], entries: list[dict]) -> str:
+    """The clips' subtitles (their .srt files) as one .srt for the joined video: each clip's shifted by
+    the running time of the clips before it (frames / frame rate, from its section entry)."""
+    import datetime
+    from fractions import Fraction
+
+    import srt
+
+    joined, start = [], Fraction(0)
+    for clip, entry in zip(clips, entries):
+        shift = datetime.timedelta(seconds=float(start))
+        for sub in srt.parse(clip.with_suffix(".srt").read_text(encoding="utf-8")):
+            joined.append(srt.Subtitle(len(joined) + 1, sub.start + shift, sub.end + shift, sub.content))
+        start += int(entry["nb_frames"]) / Fraction(entry["avg_frame_rate"])
+    return srt.compose(joined, reindex=False)
+
+
 def section_entry(name: str, clip: Path) -> dict:
     """The entry manim's --save_sections writes for a clip (as in <Scene>.json)."""
     import av
@@ -174,7 +193,7 @@ def build(chapter: int, flag: str, jobs: int, spec: str | None = None, media: Pa
     modules = part_modules(chapter, len(lecture_parts))
     cache = Path(media) / "parts" / lecture / resolution(flag)
     clips = {n: cache / f"{n:02d}-{part_key(chapter, n, modules[n - 1], flag)}.mp4" for n in numbers}
-    missing = [n for n in numbers if not (clips[n].exists() and clips[n].with_suffix(".json").exists())]
+    missing = [n for n in numbers if not all(clips[n].with_suffix(x).exists() for x in (".mp4", ".json", ".srt"))]
     say(f"chapter {chapter} at -q{flag}: {len(numbers) - len(missing)} of {len(numbers)} parts cached, "
         f"rendering {len(missing)} ({jobs} at a time)")
     started = time.perf_counter()
@@ -193,8 +212,10 @@ def build(chapter: int, flag: str, jobs: int, spec: str | None = None, media: Pa
         name = json.loads(clips[n].with_suffix(".json").read_text())["section"]
         clip = sections / f"{scene}_{i:04d}_{name}.mp4"
         write_atomically(clip, clips[n].read_bytes())
+        write_atomically(clip.with_suffix(".srt"), clips[n].with_suffix(".srt").read_bytes())
         entries.append(section_entry(name, clip))
     write_atomically(sections / f"{scene}.json", json.dumps(entries, indent=4).encode())
+    write_atomically(video.with_suffix(".srt"), joined_subtitles([clips[n] for n in numbers], entries).encode())
     say(f"wrote {video} in {time.perf_counter() - started:.1f} s")
     return video
 

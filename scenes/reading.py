@@ -8,6 +8,10 @@ Before a text is taken off screen (``remove``, or a play that fades it out or re
 waits for whatever reading time the text still lacks. Parts therefore never need a hand-tuned
 wait just so that a caption can be read; a wait they do have counts towards it.
 tests/reading.py measures the same thing independently, for every part.
+
+The same bookkeeping writes the subtitles: a caption (a mobject with a ``subcaption``, made by
+``visuals.caption``) becomes one subtitle from the moment it arrives to the moment it leaves, which
+manim writes as an ``.srt`` file beside the video.
 """
 from __future__ import annotations
 
@@ -20,6 +24,23 @@ MINIMUM = 1.5
 def reading_time(words: int) -> float:
     """Seconds a text of ``words`` words needs on screen."""
     return max(MINIMUM, words / WORDS_PER_SECOND)
+
+
+def captions_in(mobjects) -> set:
+    """The subcaptions (strings) of the captions among ``mobjects`` and their families."""
+    found = set()
+
+    def visit(m):
+        said = getattr(m, "subcaption", None)
+        if said:
+            found.add(said)
+            return
+        for sub in m.submobjects:
+            visit(sub)
+
+    for m in mobjects:
+        visit(m)
+    return found
 
 
 def texts_in(mobjects) -> dict:
@@ -48,8 +69,20 @@ class ReadingPace:
     """Scene mixin: hold every text on screen until it has been readable long enough."""
 
     def __init__(self, *args, **kwargs):
-        self._arrived, self._playing = {}, False
+        self._arrived, self._playing, self._captions = {}, False, {}
         super().__init__(*args, **kwargs)
+
+    def _note_captions(self, leaving_all: bool = False, arrived: float | None = None) -> None:
+        """Write a subtitle for every caption that has left the screen (all of them at the end); a new
+        one counts from ``arrived`` (default: now)."""
+        now = self.renderer.time
+        on_screen = set() if leaving_all else captions_in(self.mobjects)
+        for said in [c for c in self._captions if c not in on_screen]:
+            since = self._captions.pop(said)
+            if now - since > 1e-3:
+                self.add_subcaption(said, duration=now - since, offset=since - now)
+        for said in on_screen:
+            self._captions.setdefault(said, now if arrived is None else arrived)
 
     def _note_arrivals(self) -> None:
         now = self.renderer.time
@@ -59,6 +92,7 @@ class ReadingPace:
                 del self._arrived[key]
         for key, (_, words) in on_screen.items():
             self._arrived.setdefault(key, (now, words))
+        self._note_captions()
 
     def _hold(self, leaving) -> None:
         """Wait until every text among ``leaving`` has had its reading time."""
@@ -86,6 +120,7 @@ class ReadingPace:
 
     def tear_down(self):                       # the last frame: let its texts be read too
         self._hold(self.mobjects)
+        self._note_captions(leaving_all=True)
         super().tear_down()
 
     def play(self, *animations, **kwargs):
@@ -93,11 +128,12 @@ class ReadingPace:
         leaving += [a.mobject for a in flatten(animations) if isinstance(a, ReplacementTransform)]
         if leaving:
             self._hold(leaving)
-        self._playing = True
+        self._playing, began = True, self.renderer.time
         try:
             super().play(*animations, **kwargs)
         finally:
             self._playing = False
+        self._note_captions(arrived=began)      # a caption's subtitle starts with the play that brings it
         self._note_arrivals()
 
 

@@ -55,10 +55,34 @@ def test_built_lecture_is_the_sequential_render_and_an_unchanged_one_is_only_joi
     index = json.loads((video.parent / "sections" / "BackpropagationLecture.json").read_text())
     assert [s["name"][:2] for s in index] == ["02", "03"]
     assert sum(int(s["nb_frames"]) for s in index) == len(made)
+    check_subtitles(video, made, next((tmp_path / "seq").rglob("BackpropagationLecture.srt")), index)
     capfd.readouterr()
     build.build(3, "l", 2, "2-3", media=tmp_path / "built")
     assert "2 of 2 parts cached, rendering 0" in capfd.readouterr().err
     assert frames(video)[-1].shape == made[-1].shape
+
+
+def check_subtitles(video, made, sequential_srt, index):
+    """The built video's subtitles are the sequential render's (the last one ends later: part 3's fade),
+    each within the video and over a frame with its caption in the bottom band; the sections' add up."""
+    import srt
+
+    subs = list(srt.parse(video.with_suffix(".srt").read_text()))
+    wanted = list(srt.parse(sequential_srt.read_text()))
+    assert len(subs) == len(wanted) > 3 and [s.content for s in subs] == [s.content for s in wanted]
+    frame = 1 / 15
+    for a, b in zip(subs, wanted):
+        assert abs((a.start - b.start).total_seconds()) < frame
+    for a, b in zip(subs[:-1], wanted[:-1]):
+        assert abs((a.end - b.end).total_seconds()) < frame
+    for sub in subs:
+        start, end = sub.start.total_seconds(), sub.end.total_seconds()
+        assert 0 <= start < end <= len(made) * frame + 1e-6
+        middle = made[int((start + end) / 2 / frame)]
+        assert middle[-middle.shape[0] // 8:].max() > 60, f"no caption on screen for {sub.content!r}"
+    per_section = [list(srt.parse((video.parent / "sections" / s["video"]).with_suffix(".srt").read_text()))
+                   for s in index]
+    assert sum(map(len, per_section)) == len(subs)
 
 
 def test_bad_arguments_are_one_line_and_exit_2(capsys):

@@ -83,8 +83,11 @@ def balanced(line: str, count: int) -> list[str]:
 
 
 def caption(s: str, size: int = SMALL_SIZE) -> VGroup:
-    """A caption at the bottom edge of the frame: one line, or two if it is long (never shrunk)."""
-    return lines(s, size, MUTED).to_edge(DOWN, buff=0.25)
+    """A caption at the bottom edge of the frame: one line, or two if it is long (never shrunk). Its
+    text is also the video's subtitle while it is on screen (``subcaption``, see scenes/reading.py)."""
+    group = lines(s, size, MUTED).to_edge(DOWN, buff=0.25)
+    group.subcaption = " ".join(s.split())
+    return group
 
 
 def may_overlap(*mobjects, reason: str):
