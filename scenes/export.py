@@ -4,6 +4,7 @@
     python -m scenes.export gifs   [--width 854] [--fps 10] [--out gallery/gifs]   # looping GIFs
     python -m scenes.export stills [--quality m] [--out gallery/stills]   # the key frame of each part
     python -m scenes.export slides [--quality l] [--chapter 2|3] [--parts 1-3] [--out gallery/slides]  # HTML + PDF decks
+    python -m scenes.export script [--chapter 2|3] [--out gallery/script]   # Markdown narration scripts
 
 Each scene is one ``manim render`` process; ``--jobs`` of them run at once (default: every core).
 A table of scene, seconds, frames per second, size and output path is printed; the exit code is 1
@@ -210,7 +211,29 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--quality", "-q", default="l", choices=sorted(FRAME_RATES), help="default l")
     d.add_argument("--parts", default="", help="part numbers to include in each deck, e.g. 1-3 (default: all)")
     d.add_argument("--out", type=Path, help="output folder (default gallery/slides)")
+    t = verbs.add_parser("script", help="each lecture's narration script (Markdown): parts, times, captions, numbers")
+    t.add_argument("--chapter", type=int, choices=sorted(DECKS), action="append",
+                   help="only this chapter's script (repeatable; default: every chapter)")
+    t.add_argument("--out", type=Path, help="output folder (default gallery/script)")
     return p
+
+
+def write_scripts(chapters, out: Path) -> list[Path]:
+    """chapterN.md in ``out`` for each chapter (scenes/script.py), written atomically."""
+    from scenes.chapters import chapter_three, chapter_two, select
+    from scenes.script import lecture_script
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for chapter in chapters:
+        print(f"chapter {chapter} script: playing the lecture without drawing it...", file=sys.stderr, flush=True)
+        builders = select(chapter_two() if chapter == 2 else chapter_three(), "")
+        target = out / f"chapter{chapter}.md"
+        partial = target.with_name(target.name + ".partial")
+        partial.write_text(lecture_script(chapter, builders), encoding="utf-8")
+        os.replace(partial, target)
+        written.append(target)
+    return written
 
 
 def check_settings(parts_spec: str | None, chapters=(2,)) -> None:
@@ -231,6 +254,12 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     chapters = tuple(sorted(set(getattr(args, "chapter", None) or DECKS)))
     check_settings(args.parts if args.verb == "slides" else None, chapters)
+    if args.verb == "script":
+        start = time.perf_counter()
+        for f in write_scripts(chapters, args.out or ROOT / "gallery" / "script"):
+            print(f"{f}  {f.stat().st_size / 1024:.0f}K")
+        print(f"narration scripts written in {time.perf_counter() - start:.0f} s")
+        return 0
     if args.verb == "slides":
         out = args.out or ROOT / "gallery" / "slides"
         try:
