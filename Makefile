@@ -2,14 +2,15 @@
 QUALITY ?= h
 SLIDES_QUALITY ?= m
 MANIM = .venv/bin/manim
+GDVIZ = .venv/bin/gdviz
 
-.PHONY: video backprop test bootstrap bench readme-image gifs stills slides render-all gallery clean-cache
+.PHONY: video backprop test bootstrap bench readme-image gifs stills slides script render-all gallery clean-cache
 
 video: bootstrap        ## render the main lecture (scenes/descent.py) at 1080p60 into media/, parts in parallel
-	.venv/bin/python -m scenes.build --chapter 2 -q $(QUALITY)
+	$(GDVIZ) lecture --chapter 2 -q $(QUALITY)
 
 backprop: bootstrap     ## render the chapter-3 lecture (scenes/backprop.py) the same way
-	.venv/bin/python -m scenes.build --chapter 3 -q $(QUALITY)
+	$(GDVIZ) lecture --chapter 3 -q $(QUALITY)
 
 test: bootstrap         ## run the whole test suite (on every core)
 	.venv/bin/python -m pytest -q -n auto
@@ -21,20 +22,23 @@ bench: bootstrap        ## speed benchmarks (print ratios measured side by side)
 	.venv/bin/python bench/train_speed.py
 
 render-all: bootstrap   ## every part and the lecture at QUALITY, in parallel -> gallery/videos-QUALITY/
-	.venv/bin/python -m scenes.export render --all -q $(QUALITY)
+	$(GDVIZ) render --all -q $(QUALITY)
 
 gifs: bootstrap         ## every part as a looping GIF for slides -> gallery/gifs/
-	.venv/bin/python -m scenes.export gifs
+	$(GDVIZ) gifs
 
 stills: bootstrap       ## the key frame of every part as PNG -> gallery/stills/
-	.venv/bin/python -m scenes.export stills
+	$(GDVIZ) stills
 
 slides: bootstrap       ## both lectures as slide decks: an offline HTML file + PDF each -> gallery/slides/
-	.venv/bin/python -m scenes.export slides -q $(SLIDES_QUALITY)
+	$(GDVIZ) slides -q $(SLIDES_QUALITY)
+
+script: bootstrap       ## each lecture's narration script (Markdown) -> gallery/script/
+	$(GDVIZ) script
 
 gallery: bootstrap      ## re-render the README gallery (assets/gallery/: a still of every part, a few GIFs)
-	.venv/bin/python -m scenes.export stills -q l --out assets/gallery
-	.venv/bin/python -m scenes.export gifs --width 640 --fps 10 --out assets/gallery BlankPixels NoiseImages TwoDimensionalDescent
+	$(GDVIZ) stills -q l --out assets/gallery
+	$(GDVIZ) gifs --width 640 --fps 10 --out assets/gallery BlankPixels NoiseImages TwoDimensionalDescent
 
 readme-image: bootstrap ## re-render the README picture (assets/readme/weights.png)
 	$(MANIM) -s -qm --media_dir media scenes/weights.py HiddenWeights

@@ -53,8 +53,8 @@ def _batch(text: str):
         raise argparse.ArgumentTypeError(f"batch size must be an integer or 'full', got {text!r}") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m gdcore", description="gdcore: train the lecture's MNIST network and record runs for the scenes.")
+def build_parser(prog: str = "python -m gdcore") -> argparse.ArgumentParser:
+    p = _Parser(prog=prog, description="gdcore: train the lecture's MNIST network and record runs for the scenes.")
     p.add_argument("--version", action="version", version=f"gdcore {__version__}")
     verbs = p.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
     verbs.required = True
@@ -294,8 +294,8 @@ def _print_landscape(r: dict) -> None:
     print(f"  landscape file: {r['landscape_file']}")
 
 
-def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv=None, prog: str = "python -m gdcore") -> int:
+    args = build_parser(prog).parse_args(argv)
     try:
         result = {"train": cmd_train, "presets": cmd_presets, "data": cmd_data,
                   "landscape": cmd_landscape}[args.verb](args)

@@ -230,10 +230,10 @@ def say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def main(argv=None) -> int:
+def main(argv=None, prog: str = "python -m scenes.build") -> int:
     from scenes.export import _Parser      # errors: one line and exit code 2
 
-    p = _Parser(prog="python -m scenes.build", description=__doc__.split("\n\n")[0])
+    p = _Parser(prog=prog, description=__doc__.split("\n\n")[0])
     p.add_argument("--chapter", type=int, default=2, choices=sorted(LECTURES), help="which lecture (default 2)")
     p.add_argument("--quality", "-q", default="h", choices=sorted(QUALITY_FLAGS), help="manim quality (default h)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parts rendered at once (default: cores)")

@@ -189,8 +189,8 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m scenes.export", description=__doc__.split("\n\n")[0])
+def build_parser(prog: str = "python -m scenes.export") -> argparse.ArgumentParser:
+    p = _Parser(prog=prog, description=__doc__.split("\n\n")[0])
     verbs = p.add_subparsers(dest="verb", required=True, metavar="VERB", parser_class=_Parser)
     common = _Parser(add_help=False)
     common.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="scenes rendered at once (default: all cores)")
@@ -249,8 +249,8 @@ def check_settings(parts_spec: str | None, chapters=(2,)) -> None:
             settings.or_exit(settings.parts, len(chapter_two() if chapter == 2 else chapter_three()), parts_spec)
 
 
-def main(argv=None) -> int:
-    parser = build_parser()
+def main(argv=None, prog: str = "python -m scenes.export") -> int:
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     chapters = tuple(sorted(set(getattr(args, "chapter", None) or DECKS)))
     check_settings(args.parts if args.verb == "slides" else None, chapters)
