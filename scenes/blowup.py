@@ -8,13 +8,13 @@ import dataclasses
 from types import SimpleNamespace
 
 import numpy as np
-from manim import DOWN, LEFT, UP, Create, FadeIn, Scene, VGroup, linear
+from manim import DOWN, LEFT, UP, Create, Scene, VGroup, Write, linear
 
 from gdcore import analysis, load_mnist, runs
 from scenes.camera import GdvizScene
 from scenes.sgd import table_row
-from scenes.visuals import (COST, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, PlainAxes, axes_polyline, caption, nice_step,
-                            recaption, swatch, text, title)
+from scenes.visuals import (COST, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, PlainAxes, arrive, axes_polyline, caption,
+                            nice_step, recaption, swatch, text, title)
 
 
 # --- a learning rate that is far too large ----------------------------------------------------
@@ -54,10 +54,10 @@ class BlowUp:
 
     def play(self, scene: Scene) -> None:
         heading = title("A learning rate that is far too large")
-        scene.play(FadeIn(heading), run_time=0.6 * self.pace)
+        scene.play(Write(heading), run_time=0.6 * self.pace)
         stage = SimpleNamespace(note=caption("Real runs: the same images, the same start; only the learning rate "
                                             "η differs."))
-        scene.play(FadeIn(stage.note), run_time=0.4 * self.pace)
+        scene.play(Write(stage.note), run_time=0.4 * self.pace)
         left = self.stuck_panel(scene, stage)
         self.overflow_table(scene, stage, left)
 
@@ -84,7 +84,7 @@ class BlowUp:
                                "good_accuracy": float(good.train_accuracy[-1]),
                                "stuck_accuracy": float(stuck.train_accuracy[-1]), "largest_output": outputs,
                                "stuck_tail": [float(tail.min()), float(tail.max())]}
-        scene.play(FadeIn(axes), FadeIn(head), FadeIn(key), run_time=0.6 * self.pace)
+        scene.play(Create(axes), Write(head), Write(key), run_time=0.6 * self.pace)
         scene.play(*[Create(c) for c in curves], run_time=3 * self.pace, rate_func=linear)
         lo, hi = f"{tail.min():.3f}", f"{tail.max():.3f}"
         line = (f"η = {stuck.config.eta:g}: every output dies to about 0 and the cost sticks at "
@@ -128,13 +128,15 @@ class BlowUp:
                                 text(cost, TINY_SIZE, COST if bad else TEXT),
                                 text(after, TINY_SIZE, COST if bad else TEXT)], widths))
         table.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        start = text(f"before step 1 the largest weight is {self.shown['overflow']['initial_largest']:.2f}",
-                     TINY_SIZE, MUTED)
+        initial = f"{self.shown['overflow']['initial_largest']:.2f}"
+        start = text(f"before step 1 the largest weight is {initial}", TINY_SIZE, MUTED)
         block = VGroup(head, table, start).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         block.move_to([0.45, 0, 0], aligned_edge=LEFT).align_to(left[1], UP)
-        scene.play(FadeIn(head), FadeIn(table[0]), FadeIn(start), run_time=0.5 * self.pace)
-        for line in table[1:]:
-            scene.play(FadeIn(line), run_time=0.6 * self.pace)
+        scene.play(Write(head), Write(table[0]), Write(start), run_time=0.5 * self.pace)
+        before = start[-len(initial):]    # its number
+        for line in table[1:]:       # the weights after each step grow out of the weights before it
+            scene.play(Write(line[:2]), arrive(before, line[2]), run_time=0.6 * self.pace)
+            before = line[2]
         line = (f"In this run the weights explode until float32 overflows: step {stop}'s cost is NaN (not a number) "
                 "and training stops.")
         stage.note = recaption(scene, stage.note, line, 0.4 * self.pace)
@@ -162,7 +164,7 @@ class BlowUp:
                          f"{min(o['cost_range'][0] for o in calm):.0f} to {max(o['cost_range'][1] for o in calm):.0f}")
         footnote = VGroup(*[text(s, TINY_SIZE, MUTED) for s in lines]).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
         footnote.next_to(block, DOWN, buff=0.25).align_to(block, LEFT)
-        scene.play(FadeIn(footnote), run_time=0.5 * self.pace)
+        scene.play(Write(footnote), run_time=0.5 * self.pace)
         line = (f"Overflow is luck; the explosion is not. ({cap:.2f}: the most this cost can report per image "
                 "in float32.)")
         stage.note = recaption(scene, stage.note, line, 0.4 * self.pace)

@@ -9,14 +9,14 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, DashedLine, FadeIn, FadeOut, Group, MathTex, Scene, ValueTracker,
-                   VGroup, linear)
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Create, AnimationGroup, DashedLine, FadeIn, FadeOut, Group, GrowArrow, GrowFromCenter,
+                   MathTex, Scene, ValueTracker, VGroup, Write, linear)
 
 from gdcore import exact2d, load_mnist
 from scenes.camera import GdvizScene
 from scenes.sgd import ShowsReadouts, lerp_path, on_baseline
 from scenes.visuals import (COST, FULL_BATCH, MINI_BATCH, MUTED, ONE_EXAMPLE, SMALL_SIZE, TEXT, TINY_SIZE, Ball,
-                            CostMap, DigitImage, Readout, caption, nice_step, recaption, swatch, text, title)
+                            CostMap, DigitImage, Readout, arrive, caption, nice_step, recaption, swatch, text, title)
 
 
 # --- the exact 2-D picture ----------------------------------------------------------------
@@ -74,10 +74,20 @@ class ExactStumble(ShowsReadouts):
         model = self.model_panel().to_edge(LEFT, buff=0.4).align_to(cmap.frame, UP).shift(UP * 0.1)
         note = caption(f"Only two parameters, so this map of C(w, b) is exact: {len(self.ws) * len(self.bs):,} "
                        f"points, each the mean over all {self.n:,} images.")
-        scene.play(FadeIn(heading), FadeIn(model), FadeIn(note), run_time=self.pace)
-        scene.play(FadeIn(cmap), run_time=self.pace)
+        pics, rows = model
+        digits = Group(*[pic[0] for pic in pics])
+        scene.play(Write(heading), FadeIn(digits), *[Create(pic[1]) for pic in pics], Write(note), run_time=self.pace / 2)
+        # each balance is computed from the image's two halves (split by the dashed line)
+        scene.play(*[arrive(pic[1], pic[2]) for pic in pics], Write(rows), run_time=self.pace / 2)
+        scene.play(self.draw_map(cmap), run_time=self.pace)
         scene.wait(4 * self.pace)
         return SimpleNamespace(map=cmap, model=model, note=note, heading=heading, panel=None)
+
+    @staticmethod
+    def draw_map(cmap: CostMap) -> AnimationGroup:
+        """The map's picture fades in (an image), its frame and ticks are drawn, its names written."""
+        return AnimationGroup(FadeIn(cmap.image), Create(cmap.frame), Write(cmap.labels),
+                              Write(VGroup(cmap.x_name, cmap.y_name)))
 
     def model_panel(self) -> Group:
         six, nine = (self.typical(v) for v in (0.0, 1.0))
@@ -120,10 +130,10 @@ class ExactStumble(ShowsReadouts):
                                rows_list)
         ball = Ball(radius=0.11).move_to(zoom.c2p(*at))
         full_arrow = self.step_arrow(zoom, at, compared[0]["full_step"], FULL_BATCH)
-        scene.play(FadeOut(stage.map), FadeIn(zoom), FadeIn(ball), run_time=0.6 * self.pace)
+        scene.play(FadeOut(stage.map), self.draw_map(zoom), GrowFromCenter(ball), run_time=0.6 * self.pace)
         self.say(scene, stage, f"Zoomed in on the full batch's ball: the valley floor is almost flat here; "
                                f"its next step (length {compared[0]['full_length']:.3f}) runs along it.")
-        scene.play(FadeIn(full_arrow), run_time=0.5 * self.pace)
+        scene.play(GrowArrow(full_arrow), run_time=0.5 * self.pace)
         scene.wait(self.pace)
         card, arrow = Group(), VGroup()
         for k, (rows, c) in enumerate(zip(rows_list, compared)):
@@ -131,8 +141,12 @@ class ExactStumble(ShowsReadouts):
             scene.remove(card, arrow)
             card = self.batch_card(k, rows, c).align_to(zoom.frame, UP)
             arrow = self.step_arrow(zoom, at, c["batch_step"], MINI_BATCH)
+            title_line, images, (own, full, length, angle) = card
+            scene.add(title_line, images)
+            # its cost comes from its images, the full cost from where the ball is, its step from its arrow
+            scene.play(GrowArrow(arrow), arrive([image.frame for image in images], own), arrive(ball, full),
+                       arrive(arrow, VGroup(length, angle)), run_time=0.5 * self.pace)
             scene.add(card)
-            scene.play(FadeIn(arrow), run_time=0.5 * self.pace)
             if k == 0:
                 self.say(scene, stage, "A mini-batch of 10 has its own cost surface (now shown); "
                                        "its step goes downhill on that one.")
@@ -141,8 +155,8 @@ class ExactStumble(ShowsReadouts):
         self.say(scene, stage, f"Each pulls its own way: steps {min(lengths):.2f} to {max(lengths):.2f} long, "
                                f"{min(angles):.0f}° to {max(angles):.0f}° off the full-batch step.")
         scene.wait(1.5 * self.pace)
-        scene.play(FadeOut(card), FadeOut(arrow), FadeOut(full_arrow), FadeOut(ball), FadeOut(zoom), FadeIn(stage.map),
-                   run_time=0.5 * self.pace)
+        scene.play(FadeOut(card), FadeOut(arrow), FadeOut(full_arrow), FadeOut(ball), FadeOut(zoom),
+                   self.draw_map(stage.map), run_time=0.5 * self.pace)
 
     def zoomed_map(self, cmap, at, steps, rows_list) -> CostMap:
         """A map the size of ``cmap`` around ``at`` (2,) holding at + every step, with the same length
@@ -240,7 +254,7 @@ class ExactStumble(ShowsReadouts):
                                   for bs, r in runs.items()}
         panel, stage.reads = self.race_panel(stage, f"{self.steps} steps each, η = {self.eta:g}")
         stage.panel = panel
-        scene.play(FadeOut(stage.model), FadeIn(panel), run_time=0.5 * self.pace)
+        scene.play(FadeOut(stage.model), Write(panel), run_time=0.5 * self.pace)
         self.say(scene, stage, "Step for step: the full batch walks straight; the mini-batches stumble, "
                                "one image per step worst of all.")
         drawn = self.race(scene, stage, runs, lambda bs, t: t, self.steps, "per step", 6.0)
@@ -270,7 +284,7 @@ class ExactStumble(ShowsReadouts):
         counter.next_to(panel, DOWN, buff=0.35).align_to(panel, LEFT)
         panel.add(counter)
         stage.panel = panel
-        scene.play(FadeIn(panel), run_time=0.5 * self.pace)
+        scene.play(Write(panel), run_time=0.5 * self.pace)
         self.say(scene, stage, f"Now count work, not steps: each ball may look at {budget:,} images "
                                f"({'one pass' if budget == self.n else f'{self.epochs:g} passes'} over the data).")
 

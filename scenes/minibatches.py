@@ -8,13 +8,13 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, FadeOut, Group, MathTex, Scene, SurroundingRectangle, VGroup,
-                   linear)
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Create, FadeIn, FadeOut, Group, MathTex, Scene,
+                   SurroundingRectangle, VGroup, Write, linear)
 
 from gdcore import analysis, load_mnist, runs
 from scenes.camera import GdvizScene
 from scenes.visuals import (COST, GRADIENT, MINI_BATCH, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, DigitImage, PlainAxes,
-                            axes_polyline, caption, nice_step, recaption, swatch, text, title)
+                            arrive, axes_polyline, caption, cascade, nice_step, recaption, swatch, text, title)
 
 
 # --- dealing the data into mini-batches ----------------------------------------------------
@@ -61,7 +61,7 @@ class DealMiniBatches:
         label = text(f"the first {len(shown)} of the {self.n:,} training images", SMALL_SIZE, MUTED)
         label.next_to(grid, UP, buff=0.2).align_to(grid, LEFT)
         note = caption(f"Computing the true gradient means running all {self.n:,} images for every single step.")
-        scene.play(FadeIn(heading), FadeIn(grid), FadeIn(label), FadeIn(note), run_time=self.pace)
+        scene.play(Write(heading), FadeIn(grid, lag_ratio=0.01), Write(label), Write(note), run_time=self.pace)
         scene.wait(1.5 * self.pace)
         return SimpleNamespace(grid=grid, label=label, note=note)
 
@@ -73,7 +73,7 @@ class DealMiniBatches:
         label.move_to(stage.label, aligned_edge=LEFT)
         rng = np.random.default_rng(0)      # only how the old thumbnails scatter away
         scatter = [FadeOut(m, shift=rng.normal(0, 0.6, 3) * [1, 1, 0]) for m in stage.grid]
-        scene.play(*scatter, FadeOut(stage.label), FadeIn(label), run_time=0.8 * self.pace)
+        scene.play(*scatter, FadeOut(stage.label), Write(label), run_time=0.8 * self.pace)
         stage.label = label
         scene.play(FadeIn(new, lag_ratio=0.01), run_time=0.8 * self.pace)
         stage.grid = new
@@ -88,13 +88,14 @@ class DealMiniBatches:
             box = SurroundingRectangle(row, color=MINI_BATCH, buff=0.04, stroke_width=2)
             tag = text(f"mini-batch {k + 1}", TINY_SIZE, MINI_BATCH).next_to(box, RIGHT, buff=0.15)
             boxes.add(VGroup(box, tag))
-        scene.play(FadeIn(boxes, lag_ratio=0.2), run_time=self.pace)
+        scene.play(cascade([AnimationGroup(Create(box), Write(tag)) for box, tag in boxes], lag_ratio=0.2),
+                   run_time=self.pace)
         self.shown["batches"] = [self.order[k * self.b:(k + 1) * self.b].tolist() for k in range(self.rows)]
         self.shown["stepped_costs"] = []
         rule = MathTex(r"\theta \;\leftarrow\; \theta - \eta\, \nabla C_{\text{mini-batch}}", font_size=36, color=TEXT)
         rule.move_to([self.RIGHT_COLUMN, stage.label.get_y(), 0], aligned_edge=LEFT)
         lines = VGroup()
-        scene.play(FadeIn(rule), run_time=0.4 * self.pace)
+        scene.play(Write(rule), run_time=0.4 * self.pace)
         for k in range(min(self.stepped, self.rows)):
             cost = float(costs[k])
             self.shown["stepped_costs"].append(cost)
@@ -103,7 +104,8 @@ class DealMiniBatches:
             line.align_to(rule, LEFT)
             lines.add(line)
             flash = boxes[k][0].copy().set_stroke(color=GRADIENT, width=5)
-            scene.play(FadeIn(flash), FadeIn(line), run_time=0.35 * self.pace)
+            images = stage.grid[k * self.b:(k + 1) * self.b]       # the cost of this batch's images
+            scene.play(Create(flash), arrive([image.frame for image in images], line), run_time=0.35 * self.pace)
             scene.play(FadeOut(flash), run_time=0.35 * self.pace)
         self.say(scene, stage, f"One step per mini-batch: each step follows the gradient of its own {self.b} "
                                "images' cost.",
@@ -131,7 +133,7 @@ class DealMiniBatches:
                               "last_full_cost": float(run.train_cost[snaps][-1]),
                               "mini_batch_cost_range": [float(costs[shown_steps // 2:shown_steps].min()),
                                                         float(costs[shown_steps // 2:shown_steps].max())]}
-        scene.play(FadeOut(stage.lines), FadeIn(axes), FadeIn(key), run_time=0.5 * self.pace)
+        scene.play(FadeOut(stage.lines), Create(axes), Write(key), run_time=0.5 * self.pace)
         scene.play(Create(raw), Create(full), run_time=3 * self.pace, rate_func=linear)
         p = self.shown["pass"]
         self.say(scene, stage, f"{shown_steps:,} steps of {self.b} make one pass over all {self.n:,} images: the cost "

@@ -5,13 +5,13 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, MathTex, Scene, ValueTracker, VGroup, linear
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, GrowFromCenter, MathTex, Scene, ValueTracker, VGroup, Write, linear
 
 from gdcore import toys
 from scenes.camera import GdvizScene
 from scenes.sgd import ShowsReadouts, lerp_path, on_baseline
 from scenes.visuals import (COST, FULL_BATCH, MINI_BATCH, SMALL_SIZE, TINY_SIZE, Ball, CostMap, Readout, caption,
-                            recaption, swatch, text, title)
+                            point_at, recaption, swatch, text, title)
 
 
 # --- momentum --------------------------------------------------------------------------------
@@ -60,10 +60,11 @@ class HeavyBall(ShowsReadouts):
             block.add(step, cost)
             reads[key] = (step, cost)
         note = caption(f"Same start, same η = {self.eta:g}: plain descent zigzags across the ravine, crawling along it.")
-        scene.play(FadeIn(heading), FadeIn(cmap), FadeIn(label), FadeIn(note), run_time=self.pace)
-        scene.play(FadeIn(rules), run_time=0.6 * self.pace)
+        scene.play(Write(heading), FadeIn(cmap.image), Create(cmap.frame), Write(cmap.labels),
+                   Write(VGroup(cmap.x_name, cmap.y_name)), Write(label), Write(note), run_time=self.pace)
         balls = {k: Ball(radius=0.12).move_to(cmap.c2p(*self.start)) for k in self.paths}
         trails = {k: cmap.polyline(self.start[None], c, 3) for k, c in (("gd", FULL_BATCH), ("momentum", MINI_BATCH))}
+        scene.play(Write(rules), *[GrowFromCenter(b) for b in balls.values()], run_time=0.6 * self.pace)
         scene.add(*trails.values(), *balls.values())
         tracker = ValueTracker(0.0)
 
@@ -84,7 +85,8 @@ class HeavyBall(ShowsReadouts):
         gd, mom = self.costs["gd"][-1], self.costs["momentum"][-1]
         note = recaption(scene, note, f"After {self.steps} steps: C = {gd:.4f} without momentum, {mom:.4f} with it: "
                                       "speed piles up.", 0.4 * self.pace)
-        scene.wait(2.5 * self.pace)
+        scene.play(*[point_at(reads[key][1]) for key in self.paths], run_time=self.pace)   # the two costs
+        scene.wait(1.5 * self.pace)
 
 
 class Momentum(GdvizScene):
