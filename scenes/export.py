@@ -2,7 +2,7 @@
 
     python -m scenes.export render [--quality l|m|h|p|k] [--jobs N] [--out DIR] [SCENE ...]
     python -m scenes.export gifs   [--width 854] [--fps 10] [--out gallery/gifs]   # looping GIFs
-    python -m scenes.export stills [--quality m] [--out gallery/stills]   # the key frame of each part
+    python -m scenes.export stills [--quality m] [--transparent] [--out gallery/stills]   # the key frame of each part
     python -m scenes.export slides [--quality l] [--chapter 2|3] [--parts 1-3] [--out gallery/slides]  # HTML + PDF decks
     python -m scenes.export script [--chapter 2|3] [--out gallery/script]   # Markdown narration scripts
 
@@ -89,7 +89,8 @@ def render_one(entry: Entry, quality: str, fmt: str, out: Path, index: int, extr
                               stdin=subprocess.DEVNULL, capture_output=True, text=True)
         seconds = time.perf_counter() - start
         suffix = {"png": ".png", "gif": ".png"}.get(fmt, f".{fmt}")
-        made = sorted(p for p in Path(media).rglob(f"{entry.scene}*{suffix}") if "partial_movie_files" not in p.parts)
+        made = sorted(p for p in Path(media).rglob(f"{entry.scene}*{suffix}")
+                      if not {"partial_movie_files", "sections"} & set(p.parts))
         if proc.returncode != 0 or not made:
             lines = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip()]
             return Result(entry, False, seconds, error=(lines[-1] if lines else f"exit code {proc.returncode}")[:200])
@@ -99,6 +100,8 @@ def render_one(entry: Entry, quality: str, fmt: str, out: Path, index: int, extr
         else:
             target = out / f"{index:02d}-{entry.scene}{suffix}"
             shutil.copyfile(made[-1], target)
+            if made[-1].with_suffix(".srt").exists():        # its captions as subtitles
+                shutil.copyfile(made[-1].with_suffix(".srt"), target.with_suffix(".srt"))
         seconds = time.perf_counter() - start
         sections = Path(media).rglob("sections")
         for folder in sections:
@@ -200,11 +203,14 @@ def build_parser(prog: str = "python -m scenes.export") -> argparse.ArgumentPars
     r.add_argument("--quality", "-q", default="l", choices=sorted(FRAME_RATES), help="manim quality flag (default l)")
     r.add_argument("--format", default="mp4", choices=["mp4", "webm", "mov", "gif", "png"], help="default mp4")
     r.add_argument("--all", action="store_true", help="also the whole lectures (with one clip per section)")
+    r.add_argument("--transparent", "-t", action="store_true",
+                   help="no background, for compositing over your own slides (a .mov with alpha)")
     g = verbs.add_parser("gifs", parents=[common], help="every part as a looping GIF for slides")
     g.add_argument("--width", type=int, default=854, help="pixels wide, 16:9 (default 854: legible on a slide)")
     g.add_argument("--fps", type=float, default=10, help="frames per second (default 10)")
     s = verbs.add_parser("stills", parents=[common], help="the key (last) frame of every part as PNG")
     s.add_argument("--quality", "-q", default="m", choices=sorted(FRAME_RATES), help="default m (1280x720)")
+    s.add_argument("--transparent", "-t", action="store_true", help="no background: PNGs with alpha")
     d = verbs.add_parser("slides", help="the lectures' slide decks: one offline HTML file and a PDF each")
     d.add_argument("--chapter", type=int, choices=sorted(DECKS), action="append",
                    help="only this chapter's deck (repeatable; default: every chapter)")
@@ -288,6 +294,10 @@ def main(argv=None, prog: str = "python -m scenes.export") -> int:
         args.quality = "l"
     else:
         extra = ("--save_sections",) if fmt != "png" else ()
+    if getattr(args, "transparent", False):
+        if fmt not in ("mp4", "mov", "png"):
+            parser.error(f"--transparent needs --format mov (a video with alpha) or stills, not {fmt}")
+        fmt, extra = ("mov" if fmt == "mp4" else fmt), extra + ("--transparent",)
     out = args.out or ROOT / "gallery" / {"gif": "gifs", "png": "stills"}.get(fmt, f"videos-{args.quality}")
     results = render_many(entries, args.quality, fmt, out, args.jobs, extra, getattr(args, "fps", 15))
     print_table(results)

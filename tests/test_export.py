@@ -49,6 +49,22 @@ def test_stills_are_pngs_of_the_last_frame(tmp_path):
             assert max(im.convert("L").getextrema()) > 100  # not a blank frame
 
 
+def test_transparent_stills_keep_their_images_and_text_over_no_background(tmp_path):
+    result = export("stills", "-q", "l", "--transparent", "--out", str(tmp_path / "t"), "BlankPixels")
+    assert result.returncode == 0, result.stderr[-2000:]
+    opaque = export("stills", "-q", "l", "--out", str(tmp_path / "o"), "BlankPixels")
+    assert opaque.returncode == 0, opaque.stderr[-2000:]
+    clear = np.asarray(Image.open(tmp_path / "t" / numbered("BlankPixels", ".png")))
+    solid = np.asarray(Image.open(tmp_path / "o" / numbered("BlankPixels", ".png")).convert("RGB")).astype(int)
+    assert clear.shape == (480, 854, 4)
+    alpha = clear[..., 3]
+    assert alpha[:5, :5].max() == 0 and (alpha == 0).mean() > 0.3      # the background is gone ...
+    drawn = alpha == 255                                              # ... what is drawn is all there
+    assert drawn.mean() > 0.005
+    assert np.abs(clear[..., :3][drawn].astype(int) - solid[drawn]).max() <= 2
+    assert (alpha[solid.max(axis=2) > 60] > 0).all()                  # every bright pixel (text, images)
+
+
 def test_render_all_writes_videos_with_the_expected_frames(tmp_path):
     result = export("render", "-q", "l", "--jobs", "2", "--out", str(tmp_path), "BlankPixels", "NoiseImages")
     assert result.returncode == 0, result.stderr[-2000:]
@@ -61,6 +77,8 @@ def test_render_all_writes_videos_with_the_expected_frames(tmp_path):
             assert (stream.width, stream.height) == (854, 480) and frames > 30
         row = next(line for line in table if line.startswith(name.split("-")[1][:-4]))
         assert int(row.split()[2]) == frames
+    subtitles = (tmp_path / numbered("NoiseImages", ".srt")).read_text()   # its captions, as subtitles
+    assert subtitles.count(" --> ") >= 2 and "confident about nonsense" in subtitles
 
 
 def test_a_failing_scene_is_named_and_exits_non_zero(tmp_path):
