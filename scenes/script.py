@@ -66,16 +66,18 @@ def source_note(part) -> str:
     return " ".join(doc.split("\n\n")[0].split())
 
 
-def play_lecture(numbered_builders):
-    """Play the parts with every animation skipped; ([(number, part, start s)], subtitles, end s)."""
+def play_lecture(chapter: int, numbered_builders):
+    """Play the parts on the lecture's own scene class with every animation skipped; ([(number, part,
+    start s)], subtitles, end s)."""
     from manim import tempconfig
 
-    from scenes.camera import GdvizScene
+    from scenes.catalog import CATALOG
     from scenes.chapters import play_parts
 
     starts = []
+    lecture = next(e for e in CATALOG if e.lecture and e.chapter == chapter).load()
 
-    class ScriptScene(GdvizScene):
+    class ScriptScene(lecture):
         def construct(self):
             play_parts(self, numbered_builders, self.begin_part)
 
@@ -98,7 +100,7 @@ def lecture_script(chapter: int, numbered_builders, run_name: str = "video") -> 
     ((number, build) pairs, as scenes.chapters.select gives)."""
     from scenes import settings
 
-    starts, subtitles, end = play_lecture(numbered_builders)
+    starts, subtitles, end = play_lecture(chapter, numbered_builders)
     out = [f"# Chapter {chapter}: {TITLES.get(chapter, '')}, narration script", "",
            f"Running time {clock(end)}. Every number comes from gdcore's '{run_name}' run (theme "
            f"{settings.theme()}, seed {settings.seed()}); times are the rendered video's, from its start "
