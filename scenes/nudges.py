@@ -67,8 +67,8 @@ class NudgeVector:
         theta = self.net.params
         table = self.vector_table(rows, theta)
         table.next_to(UP * 3.05, DOWN, buff=0)
-        note = caption(f"−∇C computed over all {self.run.config.train_size or 60000:,} training images, at step {self.step:,} "
-                       "of the training run.", TINY_SIZE)
+        note = caption(f"−∇C computed over all {self.run.config.train_size or 60000:,} training images, at step "
+                       f"{self.step:,} of the training run.", TINY_SIZE)
         self.shown.update(rows=[i for i in rows if i is not None], step=self.step, snapshot=self.snapshot,
                           names=[self.net.param_name(i) for i in rows if i is not None],
                           theta=[float(theta[i]) for i in rows if i is not None],

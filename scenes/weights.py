@@ -3,15 +3,15 @@ beside the falling cost and rising test accuracy (all read from a recorded run).
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Create, Dot, FadeIn, GrowFromCenter, GrowFromEdge, Group,
-                   ReplacementTransform, Scene, ShowPassingFlash, Transform, VGroup, VMobject, Write, smooth,
-                   squish_rate_func)
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Create, Dot, FadeIn, FadeOut, GrowFromCenter,
+                   GrowFromEdge, Group, ReplacementTransform, Scene, ShowPassingFlash, Transform, VGroup, VMobject,
+                   Write, smooth, squish_rate_func)
 
 from gdcore import analysis, load_mnist, runs
 from scenes.camera import GdvizScene
 from scenes.visuals import (ACCURACY, COST, GRADIENT, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TEXT, TINY_SIZE,
-                            ColumnVector, FunctionBox, LogEpochAxes, NetworkDiagram, OutputBars, PixelImage, Readout, WeightImage, arrive, cascade,
-                            caption, recaption, rgb, step_through, text, title)
+                            ColumnVector, FunctionBox, LogEpochAxes, NetworkDiagram, OutputBars, PixelImage, Readout,
+                            WeightImage, arrive, cascade, caption, recaption, rgb, step_through, text, title)
 
 
 class EvolvingWeights:
@@ -95,13 +95,16 @@ class EvolvingWeights:
         step_through(scene, 0, len(run.steps) - 1, show_snapshot, self.seconds, host=images)
         final = caption(f"After {run.epochs[-1]:g} epochs: {run.test_accuracy[-1]:.2%} of the 10,000 test "
                         "digits right, yet the images still look almost random.", SMALL_SIZE)
-        scene.play(Transform(note, final))
+        scene.play(FadeOut(note), arrive([epoch_read.number, acc_read.number], final), run_time=1)  # from the readouts
         scene.wait(2)
 
 
 def video_run():
-    """The lecture's run (the 'video' preset): loaded from the cache, trained once if missing."""
-    return runs.get("video")
+    """The lecture's run: the 'video' preset unless the teacher chose another preset or their own
+    network (scenes/settings.py: ``preset``, ``network``); loaded from the cache, trained once if missing."""
+    from scenes import settings
+
+    return runs.get(settings.lecture_run_config()[0])
 
 
 # --- animations the chapter-2 parts share (candidates for scenes/visuals/motion.py) --------------------
@@ -144,7 +147,8 @@ def swap_column(old: ColumnVector, new: ColumnVector) -> list:
 
 def morph_bars(old: OutputBars, new: OutputBars) -> list:
     """Animations from output bars ``old`` to ``new``: the bars stretch, the numbers morph."""
-    return [Transform(o[1], n[1]) for o, n in zip(old, new)] + [ReplacementTransform(o[2], n[2]) for o, n in zip(old, new)]
+    pairs = list(zip(old, new))
+    return [Transform(o[1], n[1]) for o, n in pairs] + [ReplacementTransform(o[2], n[2]) for o, n in pairs]
 
 
 def draw_box(box: FunctionBox) -> list:
