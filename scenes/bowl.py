@@ -153,8 +153,8 @@ class DescentInTwoDimensions:
         for k in range(len(path) - 1):
             a, b = self.lift(axes, path[k]), self.lift(axes, path[k + 1])
             step = Arrow(a, b, buff=0, color=GRADIENT, stroke_width=5, tip_length=0.16, max_tip_length_to_length_ratio=0.4)
-            scene.play(GrowArrow(step), run_time=self.step_time * 0.35)
-            scene.play(stage.ball.animate.move_to(b), run_time=self.step_time * 0.35)
+            scene.play(GrowArrow(step), run_time=self.step_time * 0.4)
+            scene.play(stage.ball.animate.move_to(b), run_time=self.step_time * 0.6)
             # the new iterate from the old one and its gradient; the new gradient and cost from the new iterate
             new = self.pin(scene, self.status(k + 1, path[k + 1], grads[k + 1], costs[k + 1], stage.right))
             flights = [self.arrive(scene, status[:2], new[0]), self.arrive(scene, new[0], new[1]),
