@@ -68,6 +68,12 @@ PRESETS: dict[str, tuple[RunConfig, str]] = {
     "overflow": (RunConfig(sizes=(784, 16, 16, 10), activation="relu", cost="cross_entropy", init="he",
                            eta=300.0, batch_size=10, epochs=None, steps=1000, train_size=10000),
                  "a ReLU / cross-entropy network with an absurd learning rate (eta 300): overflows within a few steps"),
+    # Nielsen's network.py, chapter 1 of Neural Networks and Deep Learning: weights and biases N(0, 1),
+    # batch 10, 30 epochs, eta 3.0 with his cost (1/2)|a - y|^2, which is eta 1.5 with gdcore's |a - y|^2.
+    "book": (RunConfig(sizes=(784, 30, 10), activation="sigmoid", cost="quadratic", init="normal", eta=1.5,
+                       batch_size=10, epochs=30),
+             "Nielsen's book network (network.py): 784-30-10 sigmoid, quadratic cost, N(0,1) init, batch 10, "
+             "30 epochs, eta 3.0 in the book's convention (1.5 here); the book reports about 95 %"),
 }
 
 

@@ -12,7 +12,7 @@ them. Each part is rendered by the lecture file itself (``GDVIZ_PARTS=N GDVIZ_FR
 so the joined fragments are the lecture.
 
 A rendered part is kept in ``media/parts/<lecture>/<res>/`` under a key that hashes the quality,
-the theme and seed, the manim and gdcore versions, manim.cfg, and the source of the lecture file
+the theme and seed, the lecture's network (its preset or file, as a config), the manim and gdcore versions, manim.cfg, and the source of the lecture file
 (with scenes/chapters.py, settings.py, camera.py), of every gdcore module and of every scenes
 module the part's module imports (directly or not).
 An unchanged lecture is only joined again; a changed caption re-renders the parts of that module.
@@ -79,7 +79,7 @@ def part_key(chapter: int, number: int, module: str, flag: str) -> str:
     lecture = LECTURES[chapter][0]
     digest = hashlib.sha256()
     digest.update(json.dumps([chapter, number, flag, settings.theme(), settings.seed(), manim.__version__,
-                              gdcore.__version__]).encode())
+                              gdcore.__version__, settings.lecture_run_config()[0].to_dict()]).encode())
     sources = [ROOT / "manim.cfg", *sorted((ROOT / "gdcore").glob("*.py"))]
     # the lecture's own files, but not everything chapters.py imports (that is every part)
     sources += [ROOT / "scenes" / f"{name}.py" for name in (lecture, "chapters", "settings")]
@@ -244,7 +244,7 @@ def main(argv=None, prog: str = "python -m scenes.build") -> int:
     from scenes import settings
 
     try:
-        settings.theme(), settings.seed()
+        settings.theme(), settings.seed(), settings.lecture_run_config()
         build(args.chapter, args.quality, args.jobs, args.parts, args.media_dir)
     except settings.SettingError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -15,6 +15,7 @@ from scenes.chapters import chapter_two, play_parts, select
 LECTURE = chapter_two(settings.or_exit(settings.seed))
 PARTS = settings.or_exit(select, LECTURE)
 FRAGMENT = settings.or_exit(settings.fragment)  # rendered by scenes/build.py
+settings.or_exit(settings.lecture_run_config)   # the network: a bad preset or file stops here
 
 
 class GradientDescentLecture(GdvizThreeDScene):

@@ -250,6 +250,7 @@ def check_settings(parts_spec: str | None, chapters=(2,)) -> None:
 
     settings.or_exit(settings.theme)
     settings.or_exit(settings.seed)
+    settings.or_exit(settings.lecture_run_config)
     if parts_spec is not None:
         for chapter in chapters:
             settings.or_exit(settings.parts, len(chapter_two() if chapter == 2 else chapter_three()), parts_spec)

@@ -15,7 +15,7 @@ manim writes as an ``.srt`` file beside the video.
 """
 from __future__ import annotations
 
-from manim import FadeOut, Paragraph, ReplacementTransform, Text
+from manim import FadeOut, Paragraph, ReplacementTransform, Text, config
 
 WORDS_PER_SECOND = 3.0
 MINIMUM = 1.5
@@ -70,6 +70,7 @@ class ReadingPace:
 
     def __init__(self, *args, **kwargs):
         self._arrived, self._playing, self._captions = {}, False, {}
+        self.subtitles = []          # (caption, start s, end s), in the order they left the screen
         super().__init__(*args, **kwargs)
 
     def _note_captions(self, leaving_all: bool = False, arrived: float | None = None) -> None:
@@ -80,7 +81,9 @@ class ReadingPace:
         for said in [c for c in self._captions if c not in on_screen]:
             since = self._captions.pop(said)
             if now - since > 1e-3:
-                self.add_subcaption(said, duration=now - since, offset=since - now)
+                self.subtitles.append((said, since, now))
+                if config.write_to_movie and not config.dry_run:    # a movie is written: its .srt too
+                    self.add_subcaption(said, duration=now - since, offset=since - now)
         for said in on_screen:
             self._captions.setdefault(said, now if arrived is None else arrived)
 

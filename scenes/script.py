@@ -92,7 +92,7 @@ def play_lecture(chapter: int, numbered_builders):
         scene.setup()
         scene.construct()
         scene.tear_down()
-    return starts, list(scene.renderer.file_writer.subcaptions), scene.renderer.time
+    return starts, sorted(scene.subtitles, key=lambda sub: sub[1]), scene.renderer.time
 
 
 def lecture_script(chapter: int, numbered_builders, run_name: str = "video") -> str:
@@ -111,11 +111,10 @@ def lecture_script(chapter: int, numbered_builders, run_name: str = "video") -> 
         note = source_note(part)
         if note:
             out += [f"*Where its numbers come from:* {note}", ""]
-        said = [s for s in subtitles if start - 1e-6 <= s.start.total_seconds() < stop - 1e-6]
+        said = [(text, begin, end) for text, begin, end in subtitles if start - 1e-6 <= begin < stop - 1e-6]
         if said:
             out += ["| from | to | on screen |", "|---|---|---|"]
-            out += [f"| {clock(s.start.total_seconds())} | {clock(s.end.total_seconds())} | "
-                    f"{s.content.replace('|', '/')} |" for s in said]
+            out += [f"| {clock(begin)} | {clock(end)} | {text.replace('|', '/')} |" for text, begin, end in said]
             out.append("")
         shown = numbers(getattr(part, "shown", {}))
         if shown:

@@ -5,6 +5,8 @@ Each is ``$GDVIZ_<KEY>`` if set, else ``key`` under ``[gdviz]`` in ./manim.cfg, 
 - ``theme``: ``dark`` (default) or ``light``
 - ``seed``: the seed of the noise images, a whole number 0 to 2**32 - 1 (default 0)
 - ``parts``: which parts of a lecture to render, e.g. ``1-3,8`` (default: all)
+- ``preset``: the run the lectures are made from, a gdcore preset (default ``video``), or
+- ``network``: a teacher's own network, a TOML file of ``gdcore train``'s settings (gdcore/netfile.py)
 
 and one that only scenes/build.py sets: ``$GDVIZ_FRAGMENT=1`` renders the chosen parts as a
 fragment of the lecture (each followed by its fade to black unless it is the lecture's last).
@@ -51,6 +53,38 @@ def seed() -> int:
     if not (value.isascii() and value.isdigit()) or int(value) >= 2 ** 32:
         raise SettingError(f"{where} is {value!r}: the seed is a whole number from 0 to 4294967295")
     return int(value)
+
+
+def lecture_run_config(chapter: int | None = None):
+    """(RunConfig, name) of the run every lecture part reads: the ``network`` file if one is set, else
+    the ``preset``. Checked here, before anything trains, also against what lecture ``chapter`` needs:
+    a SettingError says what is wrong."""
+    from gdcore.errors import ConfigError
+    from gdcore.netfile import read_network
+    from gdcore.presets import PRESETS, preset
+
+    name, where = setting("preset", "video")
+    path, file_where = setting("network", "")
+    try:
+        if path:
+            if where != "default":
+                raise SettingError(f"both {where} and {file_where} are set: choose one")
+            config, name = read_network(path), path
+        elif name not in PRESETS:
+            raise SettingError(f"{where} is {name!r}: choose a preset from {', '.join(PRESETS)}, "
+                               "or name your own network file (network = my-network.toml)")
+        else:
+            config = preset(name).validate()
+    except ConfigError as exc:
+        raise SettingError(str(exc)) from None
+    hidden = len(config.sizes) - 2
+    if hidden != 2:
+        raise SettingError(f"{name} has {hidden} hidden layer{'s' * (hidden != 1)} ({'-'.join(map(str, config.sizes))}): "
+                           "the lectures are drawn for two hidden layers, like the video's 784-16-16-10")
+    if chapter == 3 and (config.activation, config.cost) != ("sigmoid", "quadratic"):
+        raise SettingError(f"{name} is {config.activation} with {config.cost} cost: chapter 3 tells the sigmoid, "
+                           "quadratic-cost story (σ′(z), 2(y − a)); choose a sigmoid network with quadratic cost")
+    return config, name
 
 
 def fragment() -> bool:

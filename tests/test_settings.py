@@ -83,3 +83,63 @@ def test_the_export_commands_check_settings_first():
     assert "backwards" in one_line_exit([sys.executable, "-m", "scenes.export", "slides", "--parts", "3-1"], {})
     assert "GDVIZ_THEME" in one_line_exit([sys.executable, "-m", "scenes.export", "gifs", "NoiseImages"],
                                           {"GDVIZ_THEME": "purple"})
+
+
+# --- the lectures' network: a preset, or the teacher's own network file -------------------------------
+NETWORK_FILES = [
+    ('sizes = "784,16,x,10"\n', "sizes are whole numbers like 784,30,10"),
+    ("sizes = [784, 16, 16, 10]\nbatchsize = 3\n", "unknown setting 'batchsize'"),
+    ("eta = -1\n", "eta (learning rate) must be greater than 0, got -1"),
+    ("preset = 'nope'\n", "unknown preset 'nope'"),
+    ("sizes = [784, 16, 16,\n", "is not valid TOML"),
+    ("activation = 'tanh'\n", "activation"),
+    ("sizes = [784, 30, 10]\n", "has 1 hidden layer (784-30-10): the lectures are drawn for two hidden layers"),
+]
+
+
+@pytest.mark.parametrize("content, message", NETWORK_FILES, ids=[m.split(":")[0][:24] for _, m in NETWORK_FILES])
+def test_a_bad_network_file_is_named_and_said_what_is_wrong(content, message, tmp_path, monkeypatch):
+    path = tmp_path / "mine.toml"
+    path.write_text(content)
+    monkeypatch.setenv("GDVIZ_NETWORK", str(path))
+    with pytest.raises(settings.SettingError) as error:
+        settings.lecture_run_config()
+    assert message in str(error.value) and len(str(error.value).splitlines()) == 1
+
+
+def test_the_lectures_read_the_chosen_network(tmp_path, monkeypatch):
+    from gdcore.presets import preset
+
+    assert settings.lecture_run_config() == (preset("video").validate(), "video")
+    path = tmp_path / "mine.toml"
+    path.write_text('sizes = "784,20,12,10"\nactivation = "relu"\ncost = "cross_entropy"\ninit = "he"\n'
+                    'batch-size = "full"\nsteps = 50\n')
+    monkeypatch.setenv("GDVIZ_NETWORK", str(path))
+    config, name = settings.lecture_run_config()
+    assert name == str(path) and config.sizes == (784, 20, 12, 10) and config.batch_size is None
+    assert (config.steps, config.epochs, config.eta) == (50, None, preset("video").eta)   # the rest from 'video'
+    with pytest.raises(settings.SettingError, match="chapter 3 tells the sigmoid, quadratic-cost story"):
+        settings.lecture_run_config(3)
+    monkeypatch.setenv("GDVIZ_PRESET", "tweaked")
+    with pytest.raises(settings.SettingError, match="choose one"):
+        settings.lecture_run_config()
+    monkeypatch.delenv("GDVIZ_NETWORK")
+    with pytest.raises(settings.SettingError, match="tweaked has 1 hidden layer"):
+        settings.lecture_run_config()
+
+
+def test_a_part_rendered_for_another_network_is_cached_apart(monkeypatch):
+    from scenes import build
+
+    video = build.part_key(3, 2, "wishlist", "l")
+    monkeypatch.setenv("GDVIZ_PRESET", "full-batch")
+    assert build.part_key(3, 2, "wishlist", "l") != video
+
+
+def test_manim_and_the_exports_stop_on_a_bad_network_before_training(tmp_path):
+    cache = tmp_path / "cache"
+    env = {"GDVIZ_PRESET": "nope", "GDCORE_CACHE": str(cache)}
+    for cmd in ([sys.executable, "-m", "manim", "render", "-ql", "--dry_run", "--media_dir", str(tmp_path),
+                 "scenes/backprop.py"], [sys.executable, "-m", "scenes.export", "stills", "Recap"]):
+        assert "GDVIZ_PRESET is 'nope': choose a preset from video" in one_line_exit(cmd, env)
+    assert not cache.exists() or not any(cache.iterdir())
