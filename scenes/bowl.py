@@ -79,8 +79,8 @@ class DescentInTwoDimensions:
         """``arrive`` for text pinned to the frame: the copies that fly are pinned too (every piece they
         will have once aligned with ``result``), or the 3-D camera would project them."""
         flight = arrive(sources, result)
-        flight.mobject.align_data(result.copy())
         self.pin(scene, flight.mobject)
+        self.pin(scene, flight.target_mobject)
         self.pin(scene, result)
         return flight
 

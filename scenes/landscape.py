@@ -77,7 +77,7 @@ def renumber(scene, changes, *also, run_time: float) -> None:
     for number, _ in held:                             # hidden while their copies fly in
         number.submobjects = []
     scene.play(*flights, *also, run_time=run_time)
-    scene.remove(*[f.target_mobject for f in flights])
+    scene.remove(*[f.result for f in flights])
     for number, glyphs in held:
         number.submobjects = glyphs
 

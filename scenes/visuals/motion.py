@@ -1,7 +1,7 @@
 """Reusable motion: animations that several parts play."""
 from __future__ import annotations
 
-from manim import FadeIn
+from manim import FadeIn, Rectangle, ReplacementTransform, VMobject
 
 from scenes.visuals.typography import caption
 
@@ -46,20 +46,42 @@ def recaption(scene, old, line: str, run_time: float):
 def arrive(sources, result, run_time: float = 1.0, **kw):
     """``result`` (a mobject not yet on screen) grows out of copies of ``sources`` (one mobject, or a
     list of them: a sum gathering its terms). The sources stay where they are; at the end ``result``
-    itself is on screen. Use it for every number the narration derives (a sum, an average, a step).
-    An image among the sources lends its outline (a picture cannot morph into text)."""
-    from manim import Rectangle, ReplacementTransform, VGroup, VMobject
+    itself is on screen (``animation.result``). Use it for every number the narration derives (a sum,
+    an average, a step). An image among the sources lends its outline (a picture cannot morph into text)."""
+    sources = list(sources) if isinstance(sources, (list, tuple)) else [sources]
+    return _Arrival(_outline(sources), _outline([result]), result, run_time=run_time, **kw)
 
-    def shape(m):
-        if isinstance(m, VMobject):
-            return m.copy()
-        return Rectangle(width=m.width, height=m.height, stroke_width=2, stroke_opacity=0.6).move_to(m)
 
-    source = VGroup(*map(shape, sources)) if isinstance(sources, (list, tuple)) else shape(sources)
-    # Not TransformFromCopy: that morphs ``result`` itself and leaves it carrying every point of the
-    # sources (a column of numbers then costs seconds a frame to draw). Here a copy morphs and is
-    # replaced by the untouched ``result``.
-    return ReplacementTransform(source, result, run_time=run_time, **kw)
+def _outline(mobjects):
+    """One VMobject with every curve of ``mobjects`` (an image: its frame), in the first one's style.
+
+    Morphing one path into one path only moves points; morphing a line of glyphs into another aligns
+    them glyph by glyph, which copies every glyph many times (seconds per number, even with animations
+    skipped)."""
+    pieces = []
+    for m in mobjects:
+        drawn = [p for p in m.family_members_with_points() if isinstance(p, VMobject)]
+        pieces += drawn or [Rectangle(width=m.width, height=m.height, stroke_width=2, stroke_opacity=0.6).move_to(m)]
+    flat = VMobject()
+    flat.match_style(pieces[0], family=False)
+    for piece in pieces:
+        flat.append_points(piece.points)
+    return flat
+
+
+class _Arrival(ReplacementTransform):
+    """A copy of the sources' outline morphs into ``result``'s outline, then ``result`` takes its place.
+    (Not TransformFromCopy: that morphs ``result`` itself and leaves it carrying every point of the
+    sources, so that a column of numbers costs seconds a frame to draw.)"""
+
+    def __init__(self, source, outline, result, **kw):
+        self.result = result
+        super().__init__(source, outline, **kw)
+
+    def clean_up_from_scene(self, scene):
+        super().clean_up_from_scene(scene)
+        scene.remove(self.target_mobject)
+        scene.add(self.result)
 
 
 def cascade(animations, lag_ratio: float = 0.12, **kw):
