@@ -231,7 +231,7 @@ def say(line: str) -> None:
 
 
 def main(argv=None, prog: str = "python -m scenes.build") -> int:
-    from scenes.export import _Parser      # errors: one line and exit code 2
+    from scenes.export import _Parser, network_options      # errors: one line and exit code 2
 
     p = _Parser(prog=prog, description=__doc__.split("\n\n")[0])
     p.add_argument("--chapter", type=int, default=2, choices=sorted(LECTURES), help="which lecture (default 2)")
@@ -240,8 +240,11 @@ def main(argv=None, prog: str = "python -m scenes.build") -> int:
     p.add_argument("--parts", default=None, help="only these parts, e.g. 1-3,8 (default: $GDVIZ_PARTS or all); "
                    "a selection ends with its last part's fade")
     p.add_argument("--media_dir", type=Path, default=ROOT / "media", help="manim's media folder (default media/)")
+    network_options(p)
     args = p.parse_args(argv)
     from scenes import settings
+
+    settings.choose_network(args.preset, args.network)
 
     try:
         settings.theme(), settings.seed(), settings.lecture_run_config()

@@ -192,10 +192,18 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
+def network_options(parser) -> None:
+    """--preset / --network: the network the lectures are made from (scenes/settings.py)."""
+    parser.add_argument("--preset", help="make the lectures from this gdcore preset (default: video, or the "
+                                         "preset setting of manim.cfg)")
+    parser.add_argument("--network", help="... or from your own network: a TOML file of gdcore train's settings")
+
+
 def build_parser(prog: str = "python -m scenes.export") -> argparse.ArgumentParser:
     p = _Parser(prog=prog, description=__doc__.split("\n\n")[0])
     verbs = p.add_subparsers(dest="verb", required=True, metavar="VERB", parser_class=_Parser)
     common = _Parser(add_help=False)
+    network_options(common)
     common.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="scenes rendered at once (default: all cores)")
     common.add_argument("--out", type=Path, help="output folder")
     common.add_argument("scenes", nargs="*", help="scene class names (default: every part; see scenes/catalog.py)")
@@ -212,12 +220,14 @@ def build_parser(prog: str = "python -m scenes.export") -> argparse.ArgumentPars
     s.add_argument("--quality", "-q", default="m", choices=sorted(FRAME_RATES), help="default m (1280x720)")
     s.add_argument("--transparent", "-t", action="store_true", help="no background: PNGs with alpha")
     d = verbs.add_parser("slides", help="the lectures' slide decks: one offline HTML file and a PDF each")
+    network_options(d)
     d.add_argument("--chapter", type=int, choices=sorted(DECKS), action="append",
                    help="only this chapter's deck (repeatable; default: every chapter)")
     d.add_argument("--quality", "-q", default="l", choices=sorted(FRAME_RATES), help="default l")
     d.add_argument("--parts", default="", help="part numbers to include in each deck, e.g. 1-3 (default: all)")
     d.add_argument("--out", type=Path, help="output folder (default gallery/slides)")
     t = verbs.add_parser("script", help="each lecture's narration script (Markdown): parts, times, captions, numbers")
+    network_options(t)
     t.add_argument("--chapter", type=int, choices=sorted(DECKS), action="append",
                    help="only this chapter's script (repeatable; default: every chapter)")
     t.add_argument("--out", type=Path, help="output folder (default gallery/script)")
@@ -259,6 +269,9 @@ def check_settings(parts_spec: str | None, chapters=(2,)) -> None:
 def main(argv=None, prog: str = "python -m scenes.export") -> int:
     parser = build_parser(prog)
     args = parser.parse_args(argv)
+    from scenes import settings
+
+    settings.choose_network(args.preset, args.network)
     chapters = tuple(sorted(set(getattr(args, "chapter", None) or DECKS)))
     check_settings(args.parts if args.verb == "slides" else None, chapters)
     if args.verb == "script":

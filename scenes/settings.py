@@ -55,6 +55,14 @@ def seed() -> int:
     return int(value)
 
 
+def choose_network(preset: str | None = None, network: str | None = None) -> None:
+    """The ``--preset`` / ``--network`` options of the commands: set for this process and the renders it
+    starts, as if given as $GDVIZ_PRESET / $GDVIZ_NETWORK."""
+    for key, value in (("GDVIZ_PRESET", preset), ("GDVIZ_NETWORK", network)):
+        if value is not None:
+            os.environ[key] = value
+
+
 def lecture_run_config(chapter: int | None = None):
     """(RunConfig, name) of the run every lecture part reads: the ``network`` file if one is set, else
     the ``preset``. Checked here, before anything trains, also against what lecture ``chapter`` needs:

@@ -50,3 +50,15 @@ def test_list_names_every_scene_with_its_chapter_and_number(capsys):
 def test_the_network_verbs_are_gdcore_s(capsys):
     assert main(["presets"]) == 0
     assert "video" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["stills", "--preset", "nope"], ["lecture", "--preset", "nope"],
+                                  ["script", "--preset", "nope"], ["slides", "--preset", "nope"]])
+def test_the_network_options_are_checked_before_anything_renders(argv, capsys, monkeypatch):
+    monkeypatch.setenv("GDVIZ_PRESET", "video")          # restored after the test (the option sets it)
+    monkeypatch.delenv("GDVIZ_NETWORK", raising=False)
+    with pytest.raises(SystemExit) as stop:
+        if main(argv) == 2:
+            raise SystemExit(2)
+    assert stop.value.code == 2
+    assert "is 'nope': choose a preset from video" in capsys.readouterr().err
