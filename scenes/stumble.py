@@ -1,7 +1,8 @@
 """Part: the real 784-16-16-10 network, full-batch descent ("a carefully calculating man") against
 mini-batch SGD ("a drunk man stumbling down a hill, but taking quick steps") from one start, seen on
-the PCA plane of both paths through its 13,002-D parameter space (gdcore.landscape), with a random
-plane for contrast.
+the PCA plane of both paths through its 13,002-D parameter space (gdcore.landscape): the plane's cost
+seen from above, then stood up as a landscape (visuals.CostSurface) with both balls at their true costs;
+then a random plane for contrast.
 
     .venv/bin/manim -ql scenes/stumble.py RealNetworkStumble
 """
@@ -32,10 +33,12 @@ class RealStumble(StumbleAsides, ShowsReadouts):
     """Full-batch descent (``gd_run``) and mini-batch SGD (``sgd_run``) from the same initialisation of
     the real network, both paths projected on the plane through the full-batch end that best fits
     both (PCA, gdcore.landscape). The surface is the full-batch cost over the first ``eval_images``
-    training images on that plane; each ball's readouts give its TRUE cost and its distance from the
-    plane. Then (``closer_look``) single steps replayed from the middle of each run, their length in
+    training images on that plane, shown from above and then as a landscape; each ball sits at its TRUE
+    cost (a stalk drops to the surface below it) and its readouts give that cost and its distance from
+    the plane. The balls appear at the first recorded step both runs' costs are within the surface's
+    range (``first_in_view``; the random start is said on screen). Then (``closer_look``) single steps replayed from the middle of each run, their length in
     13,002-D against their length within the plane; and (``contrast``) random planes through the same
-    point, for comparison. ``contrast=False`` makes a shorter version (about 30 s) for the lecture.
+    point, for comparison. ``contrast=False`` makes a shorter version (about 60 s) for the lecture.
 
     ``shown`` holds every number put on screen (explained variance, grid, paths, readouts...).
     """
