@@ -89,9 +89,12 @@ def lecture_run_config(chapter: int | None = None):
     if hidden != 2:
         raise SettingError(f"{name} has {hidden} hidden layer{'s' * (hidden != 1)} ({'-'.join(map(str, config.sizes))}): "
                            "the lectures are drawn for two hidden layers, like the video's 784-16-16-10")
-    if chapter == 3 and (config.activation, config.cost) != ("sigmoid", "quadratic"):
-        raise SettingError(f"{name} is {config.activation} with {config.cost} cost: chapter 3 tells the sigmoid, "
-                           "quadratic-cost story (σ′(z), 2(y − a)); choose a sigmoid network with quadratic cost")
+    if config.cost != "quadratic":
+        raise SettingError(f"{name} uses {config.cost} cost: the lectures show the quadratic cost (squared "
+                           "differences, added up); choose a network with cost = \"quadratic\"")
+    if chapter == 3 and config.activation != "sigmoid":
+        raise SettingError(f"{name} is a {config.activation} network: chapter 3 tells the sigmoid story (σ′(z)); "
+                           "choose activation = \"sigmoid\"")
     return config, name
 
 

@@ -112,14 +112,18 @@ def test_the_lectures_read_the_chosen_network(tmp_path, monkeypatch):
 
     assert settings.lecture_run_config() == (preset("video").validate(), "video")
     path = tmp_path / "mine.toml"
-    path.write_text('sizes = "784,20,12,10"\nactivation = "relu"\ncost = "cross_entropy"\ninit = "he"\n'
+    path.write_text('sizes = "784,20,12,10"\nactivation = "relu"\ninit = "he"\n'
                     'batch-size = "full"\nsteps = 50\n')
     monkeypatch.setenv("GDVIZ_NETWORK", str(path))
     config, name = settings.lecture_run_config()
     assert name == str(path) and config.sizes == (784, 20, 12, 10) and config.batch_size is None
     assert (config.steps, config.epochs, config.eta) == (50, None, preset("video").eta)   # the rest from 'video'
-    with pytest.raises(settings.SettingError, match="chapter 3 tells the sigmoid, quadratic-cost story"):
+    with pytest.raises(settings.SettingError, match="chapter 3 tells the sigmoid story"):
         settings.lecture_run_config(3)
+    path.write_text(path.read_text() + 'cost = "cross_entropy"\n')      # the captions say "squared differences"
+    with pytest.raises(settings.SettingError, match="the lectures show the quadratic cost"):
+        settings.lecture_run_config(2)
+    path.write_text(path.read_text().replace('cost = "cross_entropy"\n', ""))
     monkeypatch.setenv("GDVIZ_PRESET", "tweaked")
     with pytest.raises(settings.SettingError, match="choose one"):
         settings.lecture_run_config()
