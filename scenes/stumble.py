@@ -36,8 +36,8 @@ class RealStumble(StumbleAsides, ShowsReadouts):
     training images on that plane, shown from above and then as a landscape; each ball sits at its TRUE
     cost (a stalk drops to the surface below it) and its readouts give that cost and its distance from
     the plane. The balls appear at the first recorded step both runs' costs are within the surface's
-    range (``first_in_view``; the random start is said on screen). Then (``closer_look``) single steps replayed from the middle of each run, their length in
-    13,002-D against their length within the plane; and (``contrast``) random planes through the same
+    range (``first_shown``; the random start is said on screen). Then (``closer_look``) single steps
+    replayed from the middle of each run, their length in 13,002-D against their length within the plane; and (``contrast``) random planes through the same
     point, for comparison. ``contrast=False`` makes a shorter version (about 60 s) for the lecture.
 
     ``shown`` holds every number put on screen (explained variance, grid, paths, readouts...).
@@ -71,6 +71,7 @@ class RealStumble(StumbleAsides, ShowsReadouts):
         self.grid = landscape.cached_cost_grid(self.net, self.X, self.Y, self.plane, self.alphas, self.betas,
                                                spec={"scene": "sgd.RealStumble", "runs": [gd.key, sgd.key],
                                                      "eval_images": self.eval_images})
+        self.first_shown = self.first_in_view()
         self.shown.update(explained=self.plane.explained.tolist(), eval_images=len(self.X),
                           num_params=self.net.num_params, grid_min=float(self.grid.costs.min()),
                           grid_max=float(self.grid.costs.max()),
@@ -101,7 +102,7 @@ class RealStumble(StumbleAsides, ShowsReadouts):
         stage = self.show_plane(scene)
         self.stand_up(scene, stage)
         self.drop_in(scene, stage)
-        self.race(scene, stage, self.first_in_view, int(self.gd.steps[-1]), 7.0,
+        self.race(scene, stage, self.first_shown, int(self.gd.steps[-1]), 7.0,
                   "Then one step each at a time: the full batch walks carefully; the mini-batch stumbles.")
         self.say(scene, stage, "Each mini-batch step goes downhill on its own 10 images' cost: "
                                "a different surface every step, not this one.", wait=2.0)
@@ -119,7 +120,6 @@ class RealStumble(StumbleAsides, ShowsReadouts):
         if wait:
             scene.wait(wait * self.pace)
 
-    @property
     def first_in_view(self) -> int:
         """The first recorded step at which both runs' true costs are within the surface's cost range
         (a random start costs far more than anywhere on the plane)."""
@@ -169,7 +169,7 @@ class RealStumble(StumbleAsides, ShowsReadouts):
 
     def drop_in(self, scene, stage) -> None:
         """Both runs' first steps fall onto the picture from far above it."""
-        start, first = self.state("gd", 0), self.first_in_view
+        start, first = self.state("gd", 0), self.first_shown
         self.shown["start"] = {"cost": start["cost"], "distance": start["distance"], "first_in_view": first}
         self.place(stage, first)
         line = f"Both runs start from one random network: cost {start['cost']:.2f}, {start['distance']:.1f} from this plane"
@@ -228,7 +228,7 @@ class RealStumble(StumbleAsides, ShowsReadouts):
         land = stage.map
         for key, run in (("gd", self.gd), ("sgd", self.sgd)):
             s, p = self.state(key, step), self.paths[key]
-            first = int(np.searchsorted(p["steps"], self.first_in_view))
+            first = int(np.searchsorted(p["steps"], self.first_shown))
             xyc = np.vstack([np.column_stack([p["coords"], p["cost"]])[first:s["i"] + 1], [*s["here"], s["height"]]])
             pts = land.screen(xyc)
             stage.trails[key].set_points_as_corners(pts if len(pts) > 1 else np.vstack([pts, pts]))

@@ -7,7 +7,7 @@ view moves points instead of re-shading a 3-D mesh every frame.
 from __future__ import annotations
 
 import numpy as np
-from manim import Line, Polygon, UpdateFromAlphaFunc, VGroup, VMobject
+from manim import Line, ManimColor, Polygon, UpdateFromAlphaFunc, VGroup
 
 from scenes.visuals.palette import COST, MUTED
 from scenes.visuals.plots import cost_colours
@@ -53,7 +53,7 @@ class CostSurface(VGroup):
         self.corners = corners.reshape(-1, 4, 3)
         shade = self._shading(self.corners)
         colours = cost_colours(self.corners[:, :, 2].mean(1), lo, hi) * shade[:, None]
-        self.quads = [Polygon(*c, fill_color=_hex(col), fill_opacity=1, stroke_color=MUTED, stroke_width=0.6,
+        self.quads = [Polygon(*c, fill_color=ManimColor(np.clip(col, 0, 1)), fill_opacity=1, stroke_color=MUTED, stroke_width=0.6,
                               stroke_opacity=0.35) for c, col in zip(self.corners, colours)]
         self.axis = Line(stroke_color=MUTED, stroke_width=1.5)
         self.ticks = [(t, text(fmt.format(t), TINY_SIZE, MUTED)) for t in ticks]
@@ -166,16 +166,3 @@ class CostSurface(VGroup):
                 follow()
 
         return UpdateFromAlphaFunc(self, update, **kw)
-
-
-def _hex(colour) -> str:
-    r, g, b = np.round(np.clip(colour, 0, 1) * 255).astype(int)
-    return f"#{r:02x}{g:02x}{b:02x}"
-
-
-def path_on(surface: CostSurface, xyc, color, width: float = 3) -> VMobject:
-    """A polyline through the data points xyc (k, 3) = (x, y, cost) on ``surface`` in its current view."""
-    line = VMobject(stroke_color=color, stroke_width=width)
-    pts = surface.screen(xyc)
-    line.set_points_as_corners(pts if len(pts) > 1 else np.vstack([pts, pts]))
-    return line
