@@ -15,7 +15,7 @@ from scenes.chapters import chapter_three, play_parts, select
 LECTURE = chapter_three()
 PARTS = settings.or_exit(select, LECTURE)
 FRAGMENT = settings.or_exit(settings.fragment)  # rendered by scenes/build.py
-settings.or_exit(settings.lecture_run_config, 3)   # the network: a bad preset or file stops here
+settings.or_exit(settings.lecture_run_config)   # the network: a bad preset or file stops here
 
 
 class BackpropagationLecture(GdvizScene):

@@ -63,10 +63,11 @@ def choose_network(preset: str | None = None, network: str | None = None) -> Non
             os.environ[key] = value
 
 
-def lecture_run_config(chapter: int | None = None):
+def lecture_run_config():
     """(RunConfig, name) of the run every lecture part reads: the ``network`` file if one is set, else
-    the ``preset``. Checked here, before anything trains, also against what lecture ``chapter`` needs:
-    a SettingError says what is wrong."""
+    the ``preset``. Checked here, before anything trains (a SettingError says what is wrong). Any
+    activation, cost and number of hidden layers (at least one) will do: the parts draw and caption the
+    network they are given."""
     from gdcore.errors import ConfigError
     from gdcore.netfile import read_network
     from gdcore.presets import PRESETS, preset
@@ -86,15 +87,9 @@ def lecture_run_config(chapter: int | None = None):
     except ConfigError as exc:
         raise SettingError(str(exc)) from None
     hidden = len(config.sizes) - 2
-    if hidden != 2:
-        raise SettingError(f"{name} has {hidden} hidden layer{'s' * (hidden != 1)} ({'-'.join(map(str, config.sizes))}): "
-                           "the lectures are drawn for two hidden layers, like the video's 784-16-16-10")
-    if config.cost != "quadratic":
-        raise SettingError(f"{name} uses {config.cost} cost: the lectures show the quadratic cost (squared "
-                           "differences, added up); choose a network with cost = \"quadratic\"")
-    if chapter == 3 and config.activation != "sigmoid":
-        raise SettingError(f"{name} is a {config.activation} network: chapter 3 tells the sigmoid story (σ′(z)); "
-                           "choose activation = \"sigmoid\"")
+    if hidden < 1:
+        raise SettingError(f"{name} has no hidden layer ({'-'.join(map(str, config.sizes))}): the lectures are about "
+                           "what hidden layers learn and how backpropagation reaches them; give it at least one")
     return config, name
 
 
