@@ -44,5 +44,5 @@ readme-image: bootstrap ## re-render the README picture (assets/readme/weights.p
 	$(MANIM) -s -qm --media_dir media scenes/weights.py HiddenWeights
 	mkdir -p assets/readme && cp media/images/weights/HiddenWeights_ManimCE_v*.png assets/readme/weights.png
 
-clean-cache:            ## forget trained runs and decoded data (they are rebuilt on demand)
-	rm -rf "$${GDCORE_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/gdcore}"
+clean-cache:            ## forget trained runs, decoded data and rendered lecture parts (rebuilt on demand)
+	rm -rf "$${GDCORE_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/gdcore}" media/parts

@@ -29,6 +29,7 @@ from .memory import size
 STALE_SECONDS = 300   # a temp file with no lock to ask, untouched this long, belongs to a dead writer
 _FIX = "set GDCORE_CACHE to another folder"
 _cleaned: set = set()
+_used: dict = {}      # the entries this process loaded or made, in first-use order (a dict as an ordered set)
 
 
 def cache_dir() -> Path:
@@ -152,6 +153,12 @@ def require_disk(folder: Path, nbytes: float, what: str) -> None:
                          "free some space or set GDCORE_CACHE to another disk")
 
 
+def used_entries() -> list[Path]:
+    """Every cache file this process has loaded or made with ``load_or_make``, in first-use order:
+    what its results were computed from (scenes/build.py keys a rendered part on them)."""
+    return list(_used)
+
+
 def load_or_make(path: Path, load, make, save, *, what: str, redo: str, reuse: bool = True):
     """(value, cached): ``load(path)`` if the file is there (and ``reuse``), else ``value = make()``
     and ``save(value, path)``, all under ``path``'s lock (two processes make it once).
@@ -164,6 +171,7 @@ def load_or_make(path: Path, load, make, save, *, what: str, redo: str, reuse: b
     if path.exists() and not path.is_file():
         raise not_a_file(path, what)
     with file_lock(path.with_suffix(".lock")):
+        _used[path] = None
         if reuse and path.exists():
             try:
                 return load(path), True

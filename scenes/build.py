@@ -12,10 +12,14 @@ them. Each part is rendered by the lecture file itself (``GDVIZ_PARTS=N GDVIZ_FR
 so the joined fragments are the lecture.
 
 A rendered part is kept in ``media/parts/<lecture>/<res>/`` under a key that hashes the quality,
-the theme and seed, the lecture's network (its preset or file, as a config), the manim and gdcore versions, manim.cfg, and the source of the lecture file
-(with scenes/chapters.py, settings.py, camera.py), of every gdcore module and of every scenes
-module the part's module imports (directly or not).
-An unchanged lecture is only joined again; a changed caption re-renders the parts of that module.
+the theme and seed, the lecture's network (its preset or file, as a config), the manim and gdcore
+versions, manim.cfg, the source of the lecture file (with scenes/chapters.py, settings.py, camera.py),
+of every gdcore module and of every scenes module the part's module imports (directly or not), and
+the code of the part's own module without the lecture's other parts in it (their part classes and
+standalone scenes). A kept part is used only while the gdcore cache files it was made from (runs,
+grids, data: listed by the fragment's render) are unchanged: a run retrained under another BLAS kernel,
+or after ``make clean-cache``, renders the part again. So an unchanged lecture is only joined again,
+and a changed caption re-renders that part alone.
 Progress goes to stderr; a bad argument or setting is one line and exit code 2.
 """
 from __future__ import annotations
@@ -33,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+READS = "gdcore-reads.json"     # a fragment's list of the gdcore cache files it read (scenes.chapters.play_parts)
 LECTURES = {2: ("descent", "GradientDescentLecture"), 3: ("backprop", "BackpropagationLecture")}
 QUALITY_FLAGS = {"l": "low_quality", "m": "medium_quality", "h": "high_quality", "p": "production_quality",
                  "k": "fourk_quality"}
@@ -83,12 +88,47 @@ def part_key(chapter: int, number: int, module: str, flag: str) -> str:
     sources = [ROOT / "manim.cfg", *sorted((ROOT / "gdcore").glob("*.py"))]
     # the lecture's own files, but not everything chapters.py imports (that is every part)
     sources += [ROOT / "scenes" / f"{name}.py" for name in (lecture, "chapters", "settings")]
-    for name in sorted(scenes_imports(module) | scenes_imports("camera")):
+    for name in sorted((scenes_imports(module) | scenes_imports("camera")) - {module}):
         path = ROOT / "scenes" / f"{name}.py"
         sources += [path] if path.exists() else sorted((ROOT / "scenes" / name).glob("*.py"))
     for path in sources:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(own_code(ROOT / "scenes" / f"{module}.py", other_parts(chapter, number, module)).encode())
     return digest.hexdigest()[:16]
+
+
+def other_parts(chapter: int, number: int, module: str) -> set:
+    """The classes of ``module`` that belong to the lecture's other parts: their part classes and their
+    standalone scenes (the catalog's rows, in lecture order)."""
+    from scenes.catalog import parts
+
+    scenes = [e.scene for e in parts() if e.chapter == chapter]
+    return {name for n, ((cls, where), scene) in enumerate(zip(part_classes(chapter), scenes), start=1)
+            if n != number and where == module for name in (cls, scene)}
+
+
+def part_classes(chapter: int) -> list[tuple[str, str]]:
+    """(class, module) of each part of the lecture, in order, read from scenes/chapters.py: the class
+    each builder in ``chapter_two()`` / ``chapter_three()`` constructs (nothing is imported)."""
+    tree = ast.parse((ROOT / "scenes" / "chapters.py").read_text())
+    where = {alias.asname or alias.name: node.module[len("scenes."):] for node in ast.walk(tree)
+             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("scenes.") for alias in node.names}
+    function = next(node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+                    and node.name == ("chapter_two" if chapter == 2 else "chapter_three"))
+    builders = next(node.value for node in ast.walk(function) if isinstance(node, ast.Return)).elts
+    return [(b.body.func.id, where.get(b.body.func.id, "")) for b in builders]
+
+
+def own_code(path: Path, others: set) -> str:
+    """The code of ``path`` that a part depends on: all of it except the classes named in ``others``
+    (the module's other lecture parts) that nothing left in it refers to. Comments do not count."""
+    body = ast.parse(path.read_text()).body
+    while True:
+        kept = [node for node in body if not (isinstance(node, ast.ClassDef) and node.name in others)]
+        used = {n.id for node in kept for n in ast.walk(node) if isinstance(n, ast.Name)}
+        if not others & used:
+            return "\n".join(ast.dump(node) for node in kept)
+        others = others - used
 
 
 def part_modules(chapter: int, count: int) -> list[str]:
@@ -116,14 +156,47 @@ def render_part(chapter: int, number: int, flag: str, target: Path) -> float:
             lines = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip()]
             raise RuntimeError(f"part {number} of chapter {chapter} failed: {lines[-1] if lines else proc.returncode}")
         sections = json.loads((made.parent / "sections" / f"{scene}.json").read_text())
+        reads = {name: cache_file_digest(name) for name in json.loads((Path(media) / READS).read_text())}
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(target.with_suffix(".json"), json.dumps({"section": sections[-1]["name"]}).encode())
+        write_atomically(target.with_suffix(".json"), json.dumps({"section": sections[-1]["name"], "reads": reads}).encode())
         subtitles = made.with_suffix(".srt")          # none when the part shows no caption
         write_atomically(target.with_suffix(".srt"), subtitles.read_bytes() if subtitles.exists() else b"")
         partial = target.with_suffix(".partial.mp4")
         shutil.move(made, partial)
         os.replace(partial, target)
     return time.perf_counter() - start
+
+
+def cache_file_digest(name: str) -> str | None:
+    """sha256 of gdcore cache file ``name`` (None if it is gone)."""
+    from gdcore.cache import cache_dir
+
+    path = cache_dir() / name
+    if not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def is_kept(clip: Path, digests: dict) -> bool:
+    """Whether the rendered part ``clip`` is complete (video, section, subtitles) and was made from the
+    gdcore cache files that are there now: a run retrained (another BLAS kernel, a cleaned cache) means
+    its numbers may differ, so the part is rendered again. ``digests`` memoizes the files' digests."""
+    if not all(clip.with_suffix(x).exists() for x in (".mp4", ".json", ".srt")):
+        return False
+    try:
+        reads = json.loads(clip.with_suffix(".json").read_text())["reads"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    for name, digest in reads.items():
+        if name not in digests:
+            digests[name] = cache_file_digest(name)
+        if digests[name] is None or digests[name] != digest:
+            return False
+    return True
 
 
 def join(clips: list[Path], output: Path) -> None:
@@ -193,15 +266,26 @@ def build(chapter: int, flag: str, jobs: int, spec: str | None = None, media: Pa
     modules = part_modules(chapter, len(lecture_parts))
     cache = Path(media) / "parts" / lecture / resolution(flag)
     clips = {n: cache / f"{n:02d}-{part_key(chapter, n, modules[n - 1], flag)}.mp4" for n in numbers}
-    missing = [n for n in numbers if not all(clips[n].with_suffix(x).exists() for x in (".mp4", ".json", ".srt"))]
+    digests: dict = {}
+    missing = [n for n in numbers if not is_kept(clips[n], digests)]
     say(f"chapter {chapter} at -q{flag}: {len(numbers) - len(missing)} of {len(numbers)} parts cached, "
         f"rendering {len(missing)} ({jobs} at a time)")
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(render_part, chapter, n, flag, clips[n]): n for n in missing}
+    if missing:
+        prepare_runs(chapter)
+    timings = read_timings(cache)
+    rendering = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:    # the longest parts first (last time's)
+        order = sorted(missing, key=lambda n: -timings.get(modules[n - 1] + f"#{n}", float("inf")))
+        futures = {pool.submit(render_part, chapter, n, flag, clips[n]): n for n in order}
         for done, future in enumerate(as_completed(futures), start=1):
-            say(f"  part {futures[future]} rendered in {future.result():.0f} s ({done} of {len(missing)}, "
+            n = futures[future]
+            timings[modules[n - 1] + f"#{n}"] = future.result()
+            say(f"  part {n} rendered in {future.result():.0f} s ({done} of {len(missing)}, "
                 f"{time.perf_counter() - started:.0f} s so far)")
+    if missing:
+        write_atomically(cache / TIMINGS, json.dumps(timings, indent=1, sort_keys=True).encode())
+        say(f"rendering: {time.perf_counter() - rendering:.1f} s")
     folder = Path(media) / "videos" / lecture / resolution(flag)
     video = folder / f"{scene}.mp4"
     join([clips[n] for n in numbers], video)
@@ -218,6 +302,29 @@ def build(chapter: int, flag: str, jobs: int, spec: str | None = None, media: Pa
     write_atomically(video.with_suffix(".srt"), joined_subtitles([clips[n] for n in numbers], entries).encode())
     say(f"wrote {video} in {time.perf_counter() - started:.1f} s")
     return video
+
+
+TIMINGS = "timings.json"      # seconds each part took to render last time: the longest go first
+
+
+def read_timings(cache: Path) -> dict:
+    try:
+        timings = json.loads((cache / TIMINGS).read_text())
+        return {k: float(v) for k, v in timings.items()} if isinstance(timings, dict) else {}
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def prepare_runs(chapter: int) -> None:
+    """Load (training what is missing) every run the lecture's parts are made from, timed: on a fresh
+    machine this is the training phase, before the parts are rendered in parallel."""
+    from scenes.chapters import lecture_runs
+
+    start = time.perf_counter()
+    say("loading the lecture's runs (training any that are not cached)")
+    for load in lecture_runs(chapter):
+        load()
+    say(f"runs: {time.perf_counter() - start:.1f} s")
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -1,6 +1,7 @@
 """Every standalone scene of the project: the parts of the chapter-2 lecture in lecture order
 (so that their numbers, 01-15, are the lecture's part numbers), then further scenes, then the
-chapter-3 parts in lecture order (``chapter=3``, numbered 1-8 within it), then the lectures. The export commands, the benchmarks and the tests iterate over it. Add a row when you
+chapter-3 parts in lecture order (``chapter=3``, numbered 1-8 within it), then the lectures.
+``label`` names their exported files by chapter and number (``2-01-Recap``, ``3-04-GoingBackwards``). The export commands, the benchmarks and the tests iterate over it. Add a row when you
 add a scene."""
 from __future__ import annotations
 
@@ -57,6 +58,20 @@ CATALOG = [
     Entry("backprop", "BackpropagationLecture", "Chapter 3: backpropagation, intuitively (the whole lecture)",
           lecture=True, chapter=3),
 ]
+
+
+def label(entry: Entry) -> str:
+    """The name of ``entry``'s exported files: its chapter, then its number in its lecture (or 'extra'
+    for a scene the lecture does not play, 'lecture' for a whole lecture), then its name:
+    ``2-01-Recap``, ``2-extra-MiniBatches``, ``3-04-GoingBackwards``, ``3-lecture-BackpropagationLecture``.
+    Sorted by name, a folder of exports is in lecture order."""
+    from scenes.build import part_classes       # the lecture's parts, read from scenes/chapters.py
+
+    if entry.lecture:
+        return f"{entry.chapter}-lecture-{entry.scene}"
+    number = [e.scene for e in parts() if e.chapter == entry.chapter].index(entry.scene) + 1
+    played = number <= len(part_classes(entry.chapter))
+    return f"{entry.chapter}-{f'{number:02d}' if played else 'extra'}-{entry.scene}"
 
 
 def parts() -> list[Entry]:

@@ -2,7 +2,10 @@
 (scenes/descent.py, scenes/backprop.py) and the slide decks (scenes/slides.py)."""
 from __future__ import annotations
 
-from manim import FadeOut, Group
+import json
+from pathlib import Path
+
+from manim import FadeOut, Group, config
 
 from gdcore import analysis, load_mnist
 from scenes import settings
@@ -61,6 +64,13 @@ def chapter_three(run=None) -> list:
     ]
 
 
+def lecture_runs(chapter: int) -> list:
+    """Loaders of the runs the parts of lecture ``chapter`` are made from (each trained once if missing):
+    scenes/build.py calls them before it renders the parts, so training is a phase of its own."""
+    loaders = [video_run, stumble_runs]
+    return loaders + [memorise_runs, other_networks] if chapter == 2 else loaders
+
+
 def play_parts(scene, numbered_parts, begin_part, end_part=None, lecture_length: int | None = None) -> None:
     """Build and play (number, build) pairs on ``scene`` one after the other, each followed by a
     fade to black if another part follows. ``begin_part(number, part)`` is called before each part
@@ -68,7 +78,9 @@ def play_parts(scene, numbered_parts, begin_part, end_part=None, lecture_length:
     starts the next slide there, so that a slide ends on its part's last frame, not on black).
 
     With ``lecture_length`` (a fragment of the lecture, rendered on its own by scenes/build.py) a
-    part fades out unless it is the lecture's last, so fragments joined end to end are the lecture.
+    part fades out unless it is the lecture's last, so fragments joined end to end are the lecture,
+    and the gdcore cache files the fragment was made from are listed in manim's media dir
+    (scenes/build.py re-renders a kept part when one of them has changed).
     """
     numbered_parts = list(numbered_parts)
     for i, (number, build) in enumerate(numbered_parts):
@@ -80,6 +92,17 @@ def play_parts(scene, numbered_parts, begin_part, end_part=None, lecture_length:
             if end_part is not None:
                 end_part(number, part)
             scene.play(FadeOut(Group(*scene.mobjects)))
+    if lecture_length:
+        from scenes.build import READS
+
+        note_reads(Path(config.media_dir) / READS)
+
+
+def note_reads(path: Path) -> None:
+    """Write the names of the gdcore cache files this process read or made, as JSON, to ``path``."""
+    from gdcore.cache import used_entries
+
+    path.write_text(json.dumps([entry.name for entry in used_entries()]))
 
 
 def select(parts: list, spec: str | None = None) -> list:

@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from scenes.catalog import CATALOG, Entry, find, parts
+from scenes.catalog import CATALOG, Entry, find, label, parts
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAME_RATES = {"l": 15, "m": 30, "h": 60, "p": 60, "k": 60}
@@ -81,7 +81,7 @@ def write_gif(frames: list[Path], target: Path, fps: float) -> None:
     indexed[0].save(target, save_all=True, append_images=indexed[1:], duration=round(1000 / fps), loop=0)
 
 
-def render_one(entry: Entry, quality: str, fmt: str, out: Path, index: int, extra=(), fps: float = 15) -> Result:
+def render_one(entry: Entry, quality: str, fmt: str, out: Path, extra=(), fps: float = 15) -> Result:
     """Render ``entry`` in its own manim process and copy the result to ``out``."""
     with tempfile.TemporaryDirectory(prefix="gdviz-render-") as media:
         start = time.perf_counter()
@@ -95,26 +95,25 @@ def render_one(entry: Entry, quality: str, fmt: str, out: Path, index: int, extr
             lines = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip()]
             return Result(entry, False, seconds, error=(lines[-1] if lines else f"exit code {proc.returncode}")[:200])
         if fmt == "gif":
-            target = out / f"{index:02d}-{entry.scene}.gif"
+            target = out / f"{label(entry)}.gif"
             write_gif(made, target, fps)
         else:
-            target = out / f"{index:02d}-{entry.scene}{suffix}"
+            target = out / f"{label(entry)}{suffix}"
             shutil.copyfile(made[-1], target)
             if made[-1].with_suffix(".srt").exists():        # its captions as subtitles
                 shutil.copyfile(made[-1].with_suffix(".srt"), target.with_suffix(".srt"))
         seconds = time.perf_counter() - start
         sections = Path(media).rglob("sections")
         for folder in sections:
-            dest = out / f"{index:02d}-{entry.scene}-sections"
+            dest = out / f"{label(entry)}-sections"
             shutil.copytree(folder, dest, dirs_exist_ok=True)
         return Result(entry, True, seconds, count_frames(target), target)
 
 
 def render_many(entries, quality: str, fmt: str, out: Path, jobs: int, extra=(), fps: float = 15) -> list[Result]:
     out.mkdir(parents=True, exist_ok=True)
-    order = {e.scene: i + 1 for i, e in enumerate(CATALOG)}
     with ThreadPoolExecutor(max_workers=jobs) as pool:  # each worker drives one manim process
-        futures = [pool.submit(render_one, e, quality, fmt, out, order[e.scene], extra, fps) for e in entries]
+        futures = [pool.submit(render_one, e, quality, fmt, out, extra, fps) for e in entries]
         return [f.result() for f in futures]
 
 

@@ -1,4 +1,5 @@
 """scenes/build.py: a lecture built from parts rendered apart, cached by what they depend on."""
+import re
 import shutil
 
 import av
@@ -15,18 +16,49 @@ def test_a_part_s_dependencies_are_read_from_its_imports():
     assert {"minibatches", "stumble"} <= build.scenes_imports("sgd_recap")
 
 
-def test_a_caption_change_changes_only_the_keys_of_its_module_s_parts(tmp_path, monkeypatch):
+def test_a_caption_change_changes_only_the_key_of_its_part(tmp_path, monkeypatch):
     for folder in ("scenes", "gdcore"):
         shutil.copytree(build.ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(build.ROOT / "manim.cfg", tmp_path / "manim.cfg")
     monkeypatch.setattr(build, "ROOT", tmp_path)
-    before = {n: build.part_key(3, n, m, "l") for n, m in enumerate(["sensitivity", "wishlist", "backwards"], 1)}
+    assert [m for _, m in build.part_classes(3)][:4] == ["sensitivity", "wishlist", "wishlist", "backwards"]
+
+    def keys():
+        return {n: build.part_key(3, n, m, "l") for n, m in enumerate(["sensitivity", "wishlist", "wishlist", "backwards"], 1)}
+
+    before = keys()
     source = tmp_path / "scenes" / "wishlist.py"
-    source.write_text(source.read_text().replace("What we want from it", "What we wish from it"))
-    after = {n: build.part_key(3, n, m, "l") for n, m in enumerate(["sensitivity", "wishlist", "backwards"], 1)}
+    code = source.read_text()
+    source.write_text(re.sub(r"(class OneExampleWishes\b[^\n]*:\n)", r'\1    CAPTION = "changed"\n', code))
+    after = keys()
     assert after[2] != before[2]
-    assert after[1] == before[1] and after[3] == before[3]
+    assert after[1] == before[1] and after[3] == before[3] and after[4] == before[4]   # part 3 shares the module
+    source.write_text(code + "\n# a comment\n")
+    assert keys() == before                                            # comments do not count
+    source.write_text(code + "\nSHARED = 1\n")
+    changed = keys()                                                   # code outside the parts: both may use it
+    assert changed[2] != before[2] and changed[3] != before[3] and changed[1] == before[1]
     assert build.part_key(3, 2, "wishlist", "h") != after[2]            # and the quality is in the key
+
+
+def test_a_kept_part_is_used_only_while_the_runs_it_was_made_from_are_unchanged(tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.setenv("GDCORE_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "cache").mkdir()
+    run = tmp_path / "cache" / "run-abc.npz"
+    run.write_bytes(b"the numbers")
+    clip = tmp_path / "01-key.mp4"
+    for suffix in (".mp4", ".srt"):
+        clip.with_suffix(suffix).write_bytes(b"")
+    clip.with_suffix(".json").write_text(json.dumps({"section": "01", "reads": {"run-abc.npz": build.cache_file_digest("run-abc.npz")}}))
+    assert build.is_kept(clip, {})
+    run.write_bytes(b"the numbers, retrained under another BLAS kernel")
+    assert not build.is_kept(clip, {})
+    run.unlink()                                                       # make clean-cache
+    assert not build.is_kept(clip, {})
+    clip.with_suffix(".json").write_text(json.dumps({"section": "01"}))   # written before reads were kept
+    assert not build.is_kept(clip, {})
 
 
 def frames(path):
@@ -56,6 +88,11 @@ def test_built_lecture_is_the_sequential_render_and_an_unchanged_one_is_only_joi
     assert [s["name"][:2] for s in index] == ["02", "03"]
     assert sum(int(s["nb_frames"]) for s in index) == len(made)
     check_subtitles(video, made, next((tmp_path / "seq").rglob("BackpropagationLecture.srt")), index)
+    from gdcore import runs
+    from scenes import settings
+
+    kept = sorted((tmp_path / "built" / "parts").rglob("02-*.json"))
+    assert runs.run_path(settings.lecture_run_config()[0]).name in json.loads(kept[0].read_text())["reads"]
     capfd.readouterr()
     build.build(3, "l", 2, "2-3", media=tmp_path / "built")
     assert "2 of 2 parts cached, rendering 0" in capfd.readouterr().err

@@ -19,9 +19,23 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def numbered(scene: str, suffix: str) -> str:
-    """The export's file name for ``scene``: its catalog number, then its name."""
-    number = [e.scene for e in CATALOG].index(scene) + 1
-    return f"{number:02d}-{scene}{suffix}"
+    """The export's file name for ``scene``: its chapter, its number in its lecture, then its name."""
+    from scenes.catalog import find, label
+
+    return f"{label(find(scene))}{suffix}"
+
+
+def test_exported_files_are_named_by_chapter_and_part_number():
+    from scenes.catalog import find, label
+
+    assert [label(find(s)) for s in ("Recap", "OtherNetworks", "MiniBatches", "WhatAGradientEntryMeans",
+                                     "ChainRule", "BackpropagationLecture")] == [
+        "2-01-Recap", "2-15-OtherNetworks", "2-extra-MiniBatches", "3-01-WhatAGradientEntryMeans", "3-08-ChainRule",
+        "3-lecture-BackpropagationLecture"]
+    names = [label(e) for e in CATALOG]
+    assert len(set(names)) == len(names)
+    lecture_order = [label(e) for e in CATALOG if not e.lecture and e.chapter == 3]
+    assert sorted(lecture_order) == lecture_order
 
 
 def export(*args, env=None, timeout=600):
