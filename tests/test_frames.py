@@ -83,3 +83,22 @@ def test_noise_and_a_one_pixel_shift_pass(reference):
 def test_a_real_change_fails(reference, change, at_least):
     changed = render_last_frame(lambda scene: build(scene, **change))
     assert frame_mismatch(changed, reference).sum() >= at_least
+
+
+def test_videos_are_encoded_with_the_quick_x264_preset(tmp_path):
+    """scenes/camera.py's QuickFileWriter: x264 writes its settings into the stream; 'veryfast' is one
+    reference frame and subpixel refinement 2 (manim's default, 'medium', is ref=3 subme=7)."""
+    from manim import Circle, Create, tempconfig
+
+    from scenes.camera import X264_PRESET
+
+    class Drawn(GdvizScene):
+        def construct(self):
+            self.play(Create(Circle()), run_time=0.3)
+
+    with tempconfig({"media_dir": str(tmp_path), "pixel_width": 160, "pixel_height": 90, "frame_rate": 15,
+                     "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none"}):
+        Drawn().render()
+    video = next(p for p in tmp_path.rglob("Drawn.mp4"))
+    settings = video.read_bytes().split(b"x264 - core")[1].split(b"options:")[1][:400]
+    assert X264_PRESET == "veryfast" and b" ref=1 " in settings and b" subme=2 " in settings, settings
