@@ -3,8 +3,8 @@
     .venv/bin/python bench/render_speed.py                      # every part at -ql
     .venv/bin/python bench/render_speed.py --quality l h        # at -ql and -qh (1080p60: slow)
     .venv/bin/python bench/render_speed.py --parts HiddenWeights --json
-    .venv/bin/python bench/render_speed.py --lecture --chapter 3 --no-squares --no-cameras
-                                                                # also the whole lecture: see below
+    .venv/bin/python bench/render_speed.py --quality h --lecture --chapter 2 3 --no-squares --no-cameras
+                                                                # every part, then both lectures: see below
 
 Each scene is rendered in this process (manim's Cairo renderer, caching off, written to a temporary
 media dir); fps = frames in the written video / wall-clock seconds of ``scene.render()``, which
@@ -14,7 +14,7 @@ interleaved: with gdcore's one-ImageMobject-per-neuron WeightImage and with each
 gdviz's StableCamera (scenes/camera.py: images composited only where they are) and with manim's own
 Camera (a frame-sized composite per image), interleaved.
 
-``--lecture`` times, side by side in this one run, the lecture of ``--chapter`` at each quality: the plain
+``--lecture`` times, side by side in this one run, the lecture(s) of ``--chapter`` at each quality: the plain
 ``manim`` render (the lecture file in this process), the parallel build (``python -m scenes.build``,
 a subprocess, into an empty media dir) cold and again with nothing changed (warm), each against the
 lecture's running time, and the plain render against the sum of its parts rendered standalone above
@@ -150,13 +150,14 @@ def main(argv=None) -> int:
     p.add_argument("--no-cameras", action="store_true", help="skip the StableCamera vs manim's Camera comparison")
     p.add_argument("--lecture", action="store_true", help="also time the whole lecture: plain manim, the parallel "
                                                           "build cold and warm (see the module docstring)")
-    p.add_argument("--chapter", type=int, default=2, choices=(2, 3), help="the lecture of --lecture (default 2)")
+    p.add_argument("--chapter", type=int, nargs="+", default=[2], choices=(2, 3),
+                   help="the lecture(s) of --lecture (default 2)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     args = p.parse_args(argv)
     video_run()  # train or load once, outside every timing
 
     results = {"parts": [], "squares": None, "cameras": [], "lecture": None}
-    wanted = args.parts or (lecture_parts(args.chapter) if args.lecture else None)
+    wanted = args.parts
     for entry in parts():
         name = entry.scene
         if wanted and name not in wanted:
@@ -171,7 +172,9 @@ def main(argv=None) -> int:
             r = {"scene": name, "quality": q, **render(cls, q)}
             results["parts"].append(r)
             if not args.json:
-                print(f"  {name:24s} -q{q}  {r['frames']:5d} frames  {r['seconds']:7.1f} s  {r['fps']:6.1f} fps", flush=True)
+                slow = "  below 40 fps" if q == "h" and r["fps"] < 40 else ""
+                print(f"  {name:24s} -q{q}  {r['frames']:5d} frames  {r['seconds']:7.1f} s  {r['fps']:6.1f} fps{slow}",
+                      flush=True)
 
     if not args.no_squares:
         times = {"image": [], "squares": []}
@@ -201,8 +204,8 @@ def main(argv=None) -> int:
                       f"-> {stable / manim_fps:.2f}x")
 
     if args.lecture:
-        results["lecture"] = [lecture_times(args.chapter, q, results["parts"], not args.parts, args.json)
-                              for q in args.quality]
+        results["lecture"] = [lecture_times(chapter, q, results["parts"], not args.parts, args.json)
+                              for chapter in args.chapter for q in args.quality]
     if args.json:
         print(json.dumps(results))
     return 0
