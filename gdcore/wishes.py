@@ -1,26 +1,36 @@
 """Backpropagation one example at a time: chapter 3's "wish lists", computed.
 
-For one training example x (784,) with one-hot target y (10,), a network with sigmoid outputs and
-the quadratic cost C_x = sum_j (a_j - y_j)^2 (no 1/2):
+For one training example x (784,) with one-hot target y (10,), for any gdcore network (any number
+of hidden layers, sigmoid or ReLU hidden layers, either cost):
 
-- ``output_wishes``: -dC_x/da^L = 2 (y - a^L), (10,): how much, and which way, each output
-  activation "wants" to move (up for the right digit, down for the others; more the further off).
-- ``ways_to_raise``: the three handles on one neuron j of layer l, each as d a_j / d(handle):
-  its bias sigma'(z_j); its incoming weights sigma'(z_j) a_k; the previous activations sigma'(z_j) w_jk.
+- ``output_wishes``: the output layer's wish list, minus the slope of the example's cost in what
+  each output neuron controls. With the quadratic cost C_x = sum_j (a_j - y_j)^2 (sigmoid outputs,
+  no 1/2) it is -dC_x/da^L = 2 (y - a^L) on the activations. With the cross-entropy cost
+  C_x = -log a_y (softmax outputs) it is -dC_x/dz^L = y - a^L on the weighted inputs: a softmax's
+  outputs move together (raising one z lowers every other a), so the wish that stands on its own is
+  the one on z. ``wished_quantity`` says which ("a" or "z"). Up for the right digit, down for the
+  others, more the further off, either way.
+- ``ways_to_raise``: the three handles on one neuron j of layer l, each as the derivative of what
+  is raised (its activation a_j, or z_j for a softmax output): its bias; its incoming weights (times
+  the a_k they carry); the previous activations (times the w_jk). Each goes through the neuron's
+  slope: sigma'(z_j) for a sigmoid, 0 or 1 for a ReLU (a neuron that is off, z <= 0, cannot be raised
+  through any of them), 1 for a softmax output's z.
 - ``neuron_wishes``: (n_l, n_{l-1}): row j is neuron j's wish for each activation of the layer
-  before, -delta_j w_jk; the column sums (summed over j) are -dC_x/da^{l-1}, which times
-  sigma'(z^{l-1}) is that layer's -delta: backpropagation, one step back.
+  before, -delta_j w_jk; the column sums (summed over j) are -dC_x/da^{l-1}, which times the slope
+  of layer l-1's activation is that layer's -delta: backpropagation, one step back.
 - ``deltas``: delta^l = dC_x/dz^l for every layer, from gdcore's own backprop (``Network._deltas``).
 - ``nudged_cost_change``: the real change of the full cost when one weight or bias moves by eps
   (what a gradient entry predicts: about eps * dC/dtheta_i).
 
 Layers count from 1 (the input is layer 0), as in ``Network.param_name``. Everything is a pure
-function of a Network and one example; scenes use them, tests compare them with backprop.
+function of a Network and one example; scenes use them, tests compare them with backprop and with
+finite differences.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from .analysis import param_location
 from .checks import whole
 from .data import inputs, one_hot
 from .errors import ConfigError
@@ -43,10 +53,22 @@ def _layer(net: Network, layer, lowest: int = 1) -> int:
     return layer
 
 
-def _require_sigmoid_quadratic(net: Network, what: str) -> None:
-    if net.cost_name != "quadratic" or net.activation != "sigmoid":
-        raise ConfigError(f"{what} is the lecture's sigmoid / quadratic-cost story; this network is "
-                          f"{net.activation} with {net.cost_name} cost")
+def wished_quantity(net: Network) -> str:
+    """What the output layer's wishes are for: "a" (the activations: quadratic cost, sigmoid outputs)
+    or "z" (the weighted inputs: cross-entropy cost, softmax outputs)."""
+    return "z" if net.cost_name == "cross_entropy" else "a"
+
+
+def slope(net: Network, layer: int, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """The derivative of ``layer``'s own activation function at its weighted inputs z (same shape as
+    z and a = f(z)): a (1 - a) for a sigmoid layer, 1 where z > 0 else 0 for a ReLU layer (gdcore's
+    relu'(0) is 0). A softmax output layer has no slope of its own (each output depends on every z):
+    its wishes are on z (``wished_quantity``), so a ConfigError here."""
+    if layer == len(net.shapes) and net.cost_name == "cross_entropy":
+        raise ConfigError("a softmax output has no slope of its own: its wishes are on z")
+    if layer == len(net.shapes) or net.activation == "sigmoid":
+        return a * (1 - a)
+    return (np.asarray(z) > 0).astype(np.asarray(a).dtype)
 
 
 def forward_one(net: Network, x) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -62,29 +84,32 @@ def deltas(net: Network, x, y) -> list[np.ndarray]:
 
 
 def output_wishes(net: Network, x, y) -> np.ndarray:
-    """(10,) -dC_x/da^L = 2 (y - a^L): the output layer's wish list for example x."""
-    _require_sigmoid_quadratic(net, "the output wish list")
+    """(10,) the output layer's wish list for example x: -dC_x/da^L = 2 (y - a^L) with the quadratic
+    cost, -dC_x/dz^L = y - a^L with cross-entropy and softmax outputs (``wished_quantity``)."""
     X, Y = _one(net, x, y)
-    return 2 * (Y[0] - net.forward(X)[0])
+    a = net.forward(X)[0]
+    return Y[0] - a if wished_quantity(net) == "z" else 2 * (Y[0] - a)
 
 
 def ways_to_raise(net: Network, x, layer: int, j: int) -> dict:
-    """The three ways to change a_j, neuron j of ``layer`` (1..L), for input x (784,).
+    """The three ways to raise neuron j of ``layer`` (1..L), for input x (784,).
 
-    {"z": z_j, "a": a_j, "slope": sigma'(z_j), "bias": d a_j/d b_j = sigma'(z_j),
-     "weights": (n_{l-1},) d a_j/d w_jk = sigma'(z_j) a_k, "previous": (n_{l-1},) the a_k,
-     "activations": (n_{l-1},) d a_j/d a_k = sigma'(z_j) w_jk, "incoming": (n_{l-1},) the w_jk}
+    {"raises": "a" (its activation) or "z" (its weighted input: a softmax output, whose wish is on z),
+     "z": z_j, "a": a_j, "slope": d(raised)/dz_j (sigma'(z_j); 0 or 1 for a ReLU; 1 for z itself),
+     "bias": d(raised)/d b_j = slope, "weights": (n_{l-1},) d(raised)/d w_jk = slope * a_k,
+     "previous": (n_{l-1},) the a_k, "activations": (n_{l-1},) d(raised)/d a_k = slope * w_jk,
+     "incoming": (n_{l-1},) the w_jk}
     """
     layer = _layer(net, layer)
-    if layer < len(net.shapes) and net.activation != "sigmoid" or layer == len(net.shapes) and net.cost_name != "quadratic":
-        raise ConfigError("ways_to_raise explains a sigmoid neuron; this layer is not sigmoid")
     j = whole(j, "neuron", low=0, high=net.sizes[layer] - 1)
     zs, activations = forward_one(net, x)
-    z, a = float(zs[layer - 1][j]), float(activations[layer][j])
-    slope = a * (1 - a)
+    z, a = zs[layer - 1][j:j + 1], activations[layer][j:j + 1]
+    raises = wished_quantity(net) if layer == len(net.shapes) else "a"
+    rate = 1.0 if raises == "z" else float(slope(net, layer, z, a)[0])
     previous, incoming = activations[layer - 1], net.weights[layer - 1][j]
-    return {"z": z, "a": a, "slope": slope, "bias": slope, "weights": slope * previous, "previous": previous.copy(),
-            "activations": slope * incoming, "incoming": incoming.copy()}
+    return {"raises": raises, "z": float(z[0]), "a": float(a[0]), "slope": rate, "bias": rate,
+            "weights": rate * previous, "previous": previous.copy(), "activations": rate * incoming,
+            "incoming": incoming.copy()}
 
 
 def neuron_wishes(net: Network, x, y, layer: int) -> np.ndarray:
@@ -98,14 +123,14 @@ def neuron_wishes(net: Network, x, y, layer: int) -> np.ndarray:
 def backward_step(net: Network, x, y, layer: int) -> dict:
     """One step of backpropagation from ``layer`` (2..L) to the layer before, spelled out:
     {"wishes": neuron_wishes (n_l, n_{l-1}), "summed": (n_{l-1},) their column sums = -dC_x/da^{l-1},
-     "slope": (n_{l-1},) the derivative of the activation at z^{l-1}, "delta": (n_{l-1},) -summed * slope,
+     "slope": (n_{l-1},) the derivative of layer l-1's activation at z^{l-1} (``slope``),
+     "delta": (n_{l-1},) -summed * slope,
      which is backprop's delta^{l-1}}."""
     wishes = neuron_wishes(net, x, y, layer)
     zs, activations = forward_one(net, x)
-    a, z = activations[layer - 1], zs[layer - 2]
-    slope = a * (1 - a) if net.activation == "sigmoid" else (z > 0).astype(a.dtype)
+    rate = slope(net, layer - 1, zs[layer - 2], activations[layer - 1])
     summed = wishes.sum(axis=0)
-    return {"wishes": wishes, "summed": summed, "slope": slope, "delta": -summed * slope}
+    return {"wishes": wishes, "summed": summed, "slope": rate, "delta": -summed * rate}
 
 
 def first_wrong(net: Network, images: np.ndarray, labels: np.ndarray, digit: int) -> int:
@@ -123,11 +148,16 @@ def first_wrong(net: Network, images: np.ndarray, labels: np.ndarray, digit: int
 def example_gradient_means(net: Network, X: np.ndarray, Y: np.ndarray, indices, chunk: int = 2000) -> np.ndarray:
     """(len(indices),) the mean over all rows of X (n, 784), Y (n, 10) of the per-example gradient
     entries ``indices``: the average of every example's wish, chunk by chunk (it equals those
-    entries of ``net.gradient(X, Y)``)."""
-    indices = np.asarray(indices, int)
-    total = np.zeros(len(indices))
+    entries of ``net.gradient(X, Y)``). Example x's entry for W_l[j, k] is delta_j^l(x) a_k^{l-1}(x),
+    for b_l[j] it is delta_j^l(x): only the picked entries are formed (a wide network's
+    per-example gradients would be n x num_params)."""
+    where = [param_location(net.sizes, int(i)) for i in np.asarray(indices, int)]
+    total = np.zeros(len(where))
     for i in range(0, len(X), chunk):
-        total += net.per_example_gradients(X[i:i + chunk], Y[i:i + chunk])[:, indices].sum(axis=0)
+        activations, deltas, _ = net._deltas(X[i:i + chunk], Y[i:i + chunk])
+        for n, (layer, j, k) in enumerate(where):
+            d = deltas[layer - 1][:, j]
+            total[n] += float(d.sum() if k is None else d @ activations[layer - 1][:, k])
     return total / len(X)
 
 
