@@ -1,7 +1,10 @@
 """Part: from one example's wishes to the gradient. The running '2''s wishes (minus its own gradient)
-for six named weights and biases, then the same for a few other training images, side by side; the
+for two named entries of each layer (a weight and a bias: six for 784-16-16-10, four with one
+hidden layer), then the same for a few other training images, side by side; the
 mean of each row; the mean over the whole training set, which is minus the full-batch gradient the
-run stored; and the step gradient descent takes with it at the run's learning rate. Every number is
+run stored; and the step gradient descent takes with it at the run's learning rate (and what the
+run's own steps did besides: weight decay, mini-batches, momentum). A wish that is exactly 0 is
+explained by its cause: a blank pixel, or a ReLU neuron that is off for that image. Every number is
 computed by gdcore.
 """
 from __future__ import annotations
@@ -10,6 +13,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, Create, FadeIn, FadeOut, Group, Line, Scene, VGroup, Write
 
 from gdcore import analysis, load_mnist, wishes
+from gdcore.analysis import param_location
 from gdcore.train import parse_schedule, steps_per_epoch
 from scenes.camera import GdvizScene
 from scenes.example import early_example
@@ -101,7 +105,7 @@ class FromOneExampleToTheGradient:
         scene.play(Write(title(self.name)), Write(table.names), run_time=0.8)
         column = table.columns[0]
         narration.say(f"What the '{ex.label}' (training image {ex.index}) wants: minus the slope of its own "
-                      f"cost, for 6 of the {self.net.num_params:,} weights and biases.",
+                      f"cost, for {len(self.shown['indices'])} of the {self.net.num_params:,} weights and biases.",
                       FadeIn(column.head), run_time=1.0)
         scene.play(cascade([Write(c) for c in column.cells], lag_ratio=0.2), run_time=1.5)
         narration.hold()
@@ -114,12 +118,20 @@ class FromOneExampleToTheGradient:
         narration.say("Every other image wants something else, often the opposite.", run_time=0.8)
         scene.play(cascade([cascade([FadeIn(c.head)] + [Write(x) for x in c.cells], lag_ratio=0.1)
                             for c in table.columns[1:]], lag_ratio=0.35), run_time=3.2)
-        blank = np.flatnonzero(wished[0] == 0)      # the first-layer weight: its pixel is blank there
+        blank = np.flatnonzero(self.inputs[:, self.pixel] == 0)   # the first-layer weight: its pixel is blank there
+        self.shown["blank"] = blank.tolist()
         if len(blank):
             narration.hold()
             narration.say(f"Where pixel {pixel_of(self.net, self.shown['indices'][0])} is blank, its weight "
                           "gets no wish at all: 0.", point_at(VGroup(*[table.columns[k].cells[0] for k in blank]),
                                                              run_time=1.5), run_time=1.5)
+        off = [(r, k) for r, k in zip(*np.nonzero(self.off)) if not (r == 0 and k in blank)]
+        self.shown["off"] = [(int(r), int(k)) for r, k in off]
+        if off:
+            narration.hold()
+            narration.say("Where a ReLU neuron is off for an image (z ≤ 0), no wish passes through it: its bias, "
+                          "its weights and the weights out of it get 0.",
+                          point_at(VGroup(*[table.columns[k].cells[r] for r, k in off]), run_time=1.5), run_time=1.5)
 
     def average_shown(self, scene, narration, table, wished) -> None:
         """Each row's mean arrives from its row."""
@@ -183,9 +195,12 @@ class FromOneExampleToTheGradient:
             notes.append(f"also decayed each one by ηₜ · {plain(c.weight_decay)} · θ")
         if c.batch_size and c.batch_size < (c.train_size or 60000):
             notes.append(f"used mini-batches of {c.batch_size} images")
+        if c.momentum:
+            notes.append(f"added {c.momentum:g} times the step before (momentum)")
         if notes:
             narration.hold()
-            narration.say(f"The run's own steps {' and '.join(notes)}.", point_at(step_column.cells), run_time=1.2)
+            listed = " and ".join(notes) if len(notes) < 3 else ", ".join(notes[:-1]) + " and " + notes[-1]
+            narration.say(f"The run's own steps {listed}.", point_at(step_column.cells), run_time=1.2)
         self.shown["notes"] = notes
 
     # --- the numbers --------------------------------------------------------------------------------
@@ -195,9 +210,26 @@ class FromOneExampleToTheGradient:
         inputs = np.vstack([ex.x[None], X[self.others]])
         targets = np.vstack([ex.y[None], Y[self.others]])
         wished = -self.net.per_example_gradients(inputs, targets)[:, indices].T
+        self.inputs, self.pixel = inputs, param_location(self.net.sizes, indices[0])[2]
+        self.off = self.switched_off(indices, inputs, targets)
         self.shown.update(indices=list(indices), names=[self.net.param_name(i) for i in indices],
                           examples=[ex.index] + self.others, table=wished, row_means=wished.mean(axis=1))
         return wished
+
+    def switched_off(self, indices, inputs, targets) -> np.ndarray:
+        """(entries, examples) True where the entry's wish is 0 because a ReLU neuron is off for that
+        example: the neuron it belongs to (its delta is 0), or, for a weight, the one it comes from."""
+        off = np.zeros((len(indices), len(inputs)), bool)
+        if self.net.activation != "relu":
+            return off
+        zs, _ = self.net.feedforward(inputs)
+        for r, i in enumerate(indices):
+            layer, j, k = param_location(self.net.sizes, i)
+            if layer < len(self.net.shapes):
+                off[r] |= zs[layer - 1][:, j] <= 0
+            if k is not None and layer > 1:
+                off[r] |= zs[layer - 2][:, k] <= 0
+        return off
 
     # --- the pictures -------------------------------------------------------------------------------
     def table(self, indices, wished, data) -> Group:
@@ -214,7 +246,7 @@ class FromOneExampleToTheGradient:
         mean = self.cells(wished.mean(axis=1), x_mean)
         mean.head = VGroup(text("mean of", TINY_SIZE, MUTED), text(f"these {len(columns)}", TINY_SIZE, MUTED)).arrange(
             DOWN, buff=0.06).move_to([x_mean, HEAD_Y, 0])
-        divider = Line([x_mean - COLUMN_GAP / 2, HEAD_Y + 0.5, 0], [x_mean - COLUMN_GAP / 2, ROW_TOP - 5.4 * ROW_GAP, 0],
+        divider = Line([x_mean - COLUMN_GAP / 2, HEAD_Y + 0.5, 0], [x_mean - COLUMN_GAP / 2, ROW_TOP - (len(indices) - 0.6) * ROW_GAP, 0],
                        stroke_color=MUTED, stroke_width=1.5)
         key = VGroup(text("blue: wants it larger", TINY_SIZE, POSITIVE), text("red: wants it smaller", TINY_SIZE,
                                                                               NEGATIVE),

@@ -2,9 +2,11 @@
 ``Network.backprop``), read with ``inspect.getsource`` when the scene is built, so the listing can
 never drift from the code, lit one group of lines at a time as the lecture recaps.
 
-What is left out is marked, never hidden: a docstring becomes ``\"\"\"…\"\"\"``, the body of an
-``else:`` (the cross-entropy and ReLU branches: the lecture's network is sigmoid with the quadratic
-cost) becomes ``…``, a trailing comment that does not fit becomes ``# …`` and a statement that still
+What is left out is marked, never hidden: a docstring becomes ``\"\"\"…\"\"\"``, the body of the
+branch that does not run for the example's network becomes ``…`` (``branches``: for a sigmoid
+network with the quadratic cost, the ``else:`` bodies, which are the cross-entropy and ReLU ones;
+for a ReLU / cross-entropy network the ``if`` bodies instead, and the lit lines and captions are
+those of its own branches), a trailing comment that does not fit becomes ``# …`` and a statement that still
 does not fit becomes ``…``. Every other line is verbatim, numbered as in gdcore/network.py.
 The groups are found by searching the source for their key statements: a refactor that drops or
 renames one fails loudly (``LookupError``) instead of lighting the wrong line.
@@ -21,7 +23,7 @@ from manim import DOWN, LEFT, RIGHT, UP, Code, FadeOut, GrowFromEdge, Paragraph,
 from gdcore import wishes
 from gdcore.network import Network
 from scenes.camera import GdvizScene
-from scenes.example import early_example
+from scenes.example import early_example, shown_neurons
 from scenes.visuals import (COST, GRADIENT, MUTED, THEME, TINY_SIZE, ColumnVector, Readout, arrive, caption,
                             recaption, signed_color, text, title)
 from scenes.weights import video_run
@@ -52,6 +54,7 @@ class Screen:
     stop: str | None
     groups: tuple
     width: int = WIDTH      # characters: the widest line kept whole on this screen
+    taken: dict | None = None   # which branches run (``branches``); None: the video network's
 
 
 def source_lines(function) -> tuple[list[str], int]:
@@ -76,10 +79,29 @@ def group_span(lines: list[str], group: Group, after: int = 0) -> tuple[int, int
     return first, last
 
 
-def elide(lines: list[str], first: int, last: int, width: int = WIDTH) -> list[tuple[str, int | None]]:
+def branches(net=None) -> dict:
+    """{an ``if`` line of gdcore's backprop (stripped): whether its body runs for ``net``} (no net: the
+    video's sigmoid network with the quadratic cost, where every such ``if`` body runs)."""
+    return {'if self.cost_name == "quadratic":': net is None or net.cost_name == "quadratic",
+            'if self.activation == "sigmoid":': net is None or net.activation == "sigmoid"}
+
+
+def block_end(lines: list[str], i: int, last: int) -> int:
+    """The index just past the body of the block opened by ``lines[i]`` (blank lines included)."""
+    indent, j = len(lines[i]) - len(lines[i].lstrip()), i + 1
+    while j <= last and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip()) > indent):
+        j += 1
+    return j
+
+
+def elide(lines: list[str], first: int, last: int, width: int = WIDTH,
+          taken: dict | None = None) -> list[tuple[str, int | None]]:
     """[(shown text, source-line index or None for an elision)] for ``lines[first..last]`` under the
-    rules of the module's docstring (docstrings, else-bodies, long comments, long statements)."""
-    out, i = [], first
+    rules of the module's docstring (docstrings, the branch not taken, long comments, long statements).
+    ``taken`` ({stripped ``if`` line: does its body run}, see ``branches``): an ``if`` whose body does
+    not run shows ``…`` for it and its ``else:`` body whole; any other ``else:`` body is ``…``."""
+    taken = branches() if taken is None else taken
+    out, i, kept_else = [], first, set()
     while i <= last:
         line = lines[i]
         indent = line[:len(line) - len(line.lstrip())]
@@ -89,13 +111,16 @@ def elide(lines: list[str], first: int, last: int, width: int = WIDTH) -> list[t
             out.append((indent + '"""…"""', None))
             i = end + 1
             continue
-        if stripped == "else:":
-            out.append((line, i))
-            j = i + 1
-            while j <= last and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip()) > len(indent)):
-                j += 1
-            out.append((indent + "    …", None))
+        if taken.get(stripped) is False:
+            j = block_end(lines, i, last)
+            out += [(line, i), (indent + "    …", None)]
+            kept_else.add(j)
             i = j
+            continue
+        if stripped == "else:" and i not in kept_else:
+            out.append((line, i))
+            out.append((indent + "    …", None))
+            i = block_end(lines, i, last)
             continue
         if len(line) > width and "  #" in line:
             line = line[:line.index("  #")].rstrip() + "  # …"
@@ -104,20 +129,33 @@ def elide(lines: list[str], first: int, last: int, width: int = WIDTH) -> list[t
     return out
 
 
-def default_screens(deltas=Network._deltas, backprop=Network.backprop) -> tuple:
+def default_screens(deltas=Network._deltas, backprop=Network.backprop, net=None) -> tuple:
+    """The three listings and their groups, for ``net``'s own branches (no net: the video's)."""
+    taken = branches(net)
     forward = Group("forward pass", ("self.feedforward(X", "activations[-1]"),
                     "First the forward pass: every layer's weighted inputs z and activations a.")
-    error = Group("output error", ("np.subtract(a, Y", "slope *= a", "delta *= slope", "delta *= 2 * scale"),
-                  "The output error: a − y, times σ′(z) = a(1 − a), times 2 (and the scale).")
-    chain = Group("chain back", ("for l in range(", "np.matmul(delta, self.weights[l]", "slope *= a",
-                                 "delta *= slope", "deltas.append(delta)"),
-                  "Back through the layers: delta @ W (each neuron's summed wishes), times σ′.")
+    if taken['if self.cost_name == "quadratic":']:
+        error = Group("output error", ("np.subtract(a, Y", "slope *= a", "delta *= slope", "delta *= 2 * scale"),
+                      "The output error: a − y, times σ′(z) = a(1 − a), times 2 (and the scale).")
+    else:
+        error = Group("output error", ("np.subtract(a, Y", "delta *= scale"),
+                      "The output error: with softmax outputs and the cross-entropy cost it is just a − y "
+                      "(times the scale).")
+    if taken['if self.activation == "sigmoid":']:
+        chain = Group("chain back", ("for l in range(", "np.matmul(delta, self.weights[l]", "slope *= a",
+                                     "delta *= slope", "deltas.append(delta)"),
+                      "Back through the layers: delta @ W (each neuron's summed wishes), times σ′.")
+    else:
+        chain = Group("chain back", ("for l in range(", "np.matmul(delta, self.weights[l]", "weighted_inputs[l - 1] > 0",
+                                     "delta *= slope", "deltas.append(delta)"),
+                      "Back through the layers: delta @ W (each neuron's summed wishes), times ReLU′: 1 where "
+                      "z > 0, else 0.")
     average = Group("average over the batch", ("1.0 / n", "np.matmul(delta.T, activations[l]",
                                                "np.add.reduce(delta, axis=0"),
                     "Average over the batch: scale = 1/n, then a matmul and column sums give every weight and bias.")
-    return (Screen(deltas, None, "deltas = [delta]", (forward, error)),
-            Screen(deltas, "for l in range(", None, (chain,), width=76),
-            Screen(backprop, None, None, (average,), width=84))        # its numbers go below it
+    return (Screen(deltas, None, "deltas = [delta]", (forward, error), taken=taken),
+            Screen(deltas, "for l in range(", None, (chain,), width=76, taken=taken),
+            Screen(backprop, None, None, (average,), width=84, taken=taken))        # its numbers go below it
 
 
 def fade(mobject, to: float | None, start: float | None = None):
@@ -163,7 +201,7 @@ class TheCode:
     name = "The code that computed all of this"
 
     def __init__(self, deltas=Network._deltas, backprop=Network.backprop, example=None, pace: float = 1.0):
-        self.screens = default_screens(deltas, backprop)
+        self.screens = default_screens(deltas, backprop, None if example is None else example.net)
         self.example, self.pace = example, pace
         self.shown = {"listings": [], "groups": [], "values": {}}
 
@@ -228,7 +266,7 @@ class TheCode:
             after = span[group.name][1]
             if span[group.name][1] > stop:
                 raise LookupError(f"group {group.name!r} runs past the end of its screen ({screen.stop!r})")
-        rows = elide(lines, start, stop, screen.width)
+        rows = elide(lines, start, stop, screen.width, screen.taken)
         kept = {i for _, i in rows if i is not None}
         for group in screen.groups:
             for key in group.keys:
@@ -280,9 +318,15 @@ class TheCode:
                                [signed_color(v) for v in d], "output delta", d, beside=listing.values[-1])
         if group == "chain back":
             d = wishes.deltas(net, ex.x, ex.y)[-2]
-            return self.column(listing, f"delta\nlayer {len(net.sizes) - 2}",
-                               [f"{v:+.3f}".replace("-", "−") for v in d], [signed_color(v) for v in d],
-                               "layer delta", d)
+            drawn = shown_neurons(len(d))                     # a wide layer: its first and last 8, '⋮' between
+            self.shown["values"]["layer delta drawn"] = drawn
+            entries = [f"{d[k]:+.3f}".replace("-", "−") for k in drawn]
+            colors = [signed_color(d[k]) for k in drawn]
+            if len(drawn) < len(d):
+                entries.insert(len(drawn) // 2, "⋮")
+                colors.insert(len(drawn) // 2, MUTED)
+            head = f"delta\nlayer {len(net.sizes) - 2}" + (f"\n{len(drawn)} of {len(d)}" if len(drawn) < len(d) else "")
+            return self.column(listing, head, entries, colors, "layer delta", d)
         if group == "average over the batch":
             _, cost = net.backprop(ex.x[None], ex.y[None])
             self.shown["values"]["cost"] = float(cost)

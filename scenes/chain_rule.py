@@ -3,6 +3,10 @@ real numbers substituted, multiplied out and shown equal to the entry gdcore's b
 then, briefly, the same for that neuron's bias and for an activation of the layer before (the
 summed wish of ``gdcore.wishes.backward_step``). Every number comes from the example's network.
 
+With the quadratic cost the last two links are sigma'(z_j) and 2 (a_j - y_j); with softmax outputs
+and the cross-entropy cost they are one, dC/dz_j = a_j - y_j, and the part shows that instead
+(``wishes.wished_quantity``).
+
 The weight: into output neuron j = the example's label (the right answer, the output that most
 wants to rise), from neuron k = the most active neuron of the layer before (the largest a_k, so the
 largest first factor).
@@ -52,7 +56,8 @@ class ChainRuleInSymbols:
         self.j = int(example.label if j is None else j)
         self.k = int(np.argmax(self.activations[self.L - 1]) if k is None else k)
         self.gradient = net.per_example_gradients(example.x[None], example.y[None])[0]
-        self.shown = {"j": self.j, "k": self.k}
+        self.on = wishes.wished_quantity(net)          # "a": sigma' and 2(a - y); "z": softmax's a - y
+        self.shown = {"j": self.j, "k": self.k, "wished": self.on}
 
     # --- storyboard ---------------------------------------------------------------------------------
     def play(self, scene: Scene) -> None:
@@ -68,7 +73,10 @@ class ChainRuleInSymbols:
         self.activation(scene, note)
 
     def weight(self, scene, note):
-        """dC/dw_jk = a_k sigma'(z_j) 2(a_j - y_j): symbols, the example's numbers, their product."""
+        """dC/dw_jk = a_k sigma'(z_j) 2(a_j - y_j) (softmax: a_k (a_j - y_j)): symbols, the example's
+        numbers, their product."""
+        if self.on == "z":
+            return self.weight_of_softmax(scene, note)
         a_k, slope, a_j, y_j = self.factors()
         i = analysis.param_index(self.example.net.sizes, self.L, self.j, self.k)
         product = a_k * slope * 2 * (a_j - y_j)
@@ -91,9 +99,34 @@ class ChainRuleInSymbols:
             f"The '{self.example.label}''s own numbers: each factor is a value from its forward pass.",
             "Their product is the very entry gdcore's backprop computed for this image."])
 
+    def weight_of_softmax(self, scene, note):
+        """dC/dw_jk = a_k (a_j - y_j): with softmax outputs and cross-entropy, dC/dz_j = a_j - y_j."""
+        a_k, _, a_j, y_j = self.factors()
+        i = analysis.param_index(self.example.net.sizes, self.L, self.j, self.k)
+        product = a_k * (a_j - y_j)
+        self.shown["weight"] = {"index": i, "name": self.example.net.param_name(i), "a_k": a_k, "a_j": a_j,
+                                "y_j": y_j, "product": product, "gdcore": float(self.gradient[i])}
+        L, j, k = self.L, self.j, self.k
+        columns = self.columns(
+            [(r"\frac{\partial C}{\partial w_{jk}^{(L)}}", rf"\frac{{\partial C}}{{\partial w_{{{j},{k}}}^{{({L})}}}}",
+              None, GRADIENT),
+             (r"=", r"=", None, TEXT),
+             (r"a_k^{(L-1)}", tex_number(a_k), ("how active", f"neuron {k} is"), TEXT),
+             (r"\cdot", r"\times", None, TEXT),
+             (r"(a_j^{(L)} - y_j)", rf"({tex_number(a_j)} - {y_j:g})", ("∂C/∂z: how far off", f"output {j} is"), COST)])
+        result = self.result(columns, product)
+        check = self.check(i, product)
+        return self.derive(scene, note, columns, result, check, [
+            "The chain rule: z moves with this weight by a_k, and with softmax outputs and the cost −log a_y, "
+            "the cost moves with z by a − y.",
+            f"The '{self.example.label}''s own numbers: each factor is a value from its forward pass.",
+            "Their product is the very entry gdcore's backprop computed for this image."])
+
     def bias(self, scene, note):
         """dC/db_j: the first factor is 1 (z_j moves one for one with b_j)."""
         a_k, slope, a_j, y_j = self.factors()
+        if self.on == "z":
+            return self.bias_of_softmax(scene, note, a_j, y_j)
         i = analysis.param_index(self.example.net.sizes, self.L, self.j)
         product = 1.0 * slope * 2 * (a_j - y_j)
         self.shown["bias"] = {"index": i, "name": self.example.net.param_name(i), "slope": slope, "a_j": a_j,
@@ -114,12 +147,33 @@ class ChainRuleInSymbols:
             "For the bias the first factor is just 1: z moves one for one with b.",
             "The other two factors are the same; the product is gdcore's bias entry."])
 
+    def bias_of_softmax(self, scene, note, a_j, y_j):
+        """dC/db_j = 1 (a_j - y_j) for a softmax output with the cross-entropy cost."""
+        i = analysis.param_index(self.example.net.sizes, self.L, self.j)
+        product = 1.0 * (a_j - y_j)
+        self.shown["bias"] = {"index": i, "name": self.example.net.param_name(i), "a_j": a_j, "y_j": y_j,
+                              "product": product, "gdcore": float(self.gradient[i])}
+        L, j = self.L, self.j
+        columns = self.columns(
+            [(r"\frac{\partial C}{\partial b_{j}^{(L)}}", rf"\frac{{\partial C}}{{\partial b_{{{j}}}^{{({L})}}}}",
+              None, GRADIENT),
+             (r"=", r"=", None, TEXT),
+             (r"1", r"1", ("z = w·a + b,", "so dz/db = 1"), TEXT),
+             (r"\cdot", r"\times", None, TEXT),
+             (r"(a_j^{(L)} - y_j)", rf"({tex_number(a_j)} - {y_j:g})", None, COST)])
+        result = self.result(columns, product)
+        check = self.check(i, product)
+        return self.derive(scene, note, columns, result, check, [
+            "For the bias the first factor is just 1: z moves one for one with b.",
+            "The other factor is the same; the product is gdcore's bias entry."])
+
     def activation(self, scene, note):
         """dC/da_k^(L-1) = sum_j w_jk sigma'(z_j) 2(a_j - y_j): a path through every output, summed;
         it is minus the summed wish of ``wishes.backward_step``."""
         net, L, k = self.example.net, self.L, self.k
         a, y = self.activations[L], self.example.y
-        terms = net.weights[L - 1][:, k] * a * (1 - a) * 2 * (a - y)
+        softmax = self.on == "z"
+        terms = net.weights[L - 1][:, k] * (a - y) if softmax else net.weights[L - 1][:, k] * a * (1 - a) * 2 * (a - y)
         total = float(terms.sum())
         summed = float(wishes.backward_step(net, self.example.x, self.example.y, L)["summed"][k])
         largest = np.argsort(-np.abs(terms))[:3]
@@ -130,7 +184,8 @@ class ChainRuleInSymbols:
             [(r"\frac{\partial C}{\partial a_{k}^{(L-1)}}", rf"\frac{{\partial C}}{{\partial a_{{{k}}}^{{({L - 1})}}}}",
               None, GRADIENT),
              (r"=", r"=", None, TEXT),
-             (r"\sum_{j=0}^{9} w_{jk}^{(L)}\,\sigma'(z_j^{(L)})\,2\,(a_j^{(L)} - y_j)",
+             (rf"\sum_{{j=0}}^{{{len(terms) - 1}}} w_{{jk}}^{{(L)}}\,(a_j^{{(L)}} - y_j)" if softmax else
+              rf"\sum_{{j=0}}^{{{len(terms) - 1}}} w_{{jk}}^{{(L)}}\,\sigma'(z_j^{{(L)}})\,2\,(a_j^{{(L)}} - y_j)",
               shown_terms + r" + \cdots", ("one path through each output neuron:",
                                            f"the 3 largest of the {len(terms)} terms, then the rest"), TEXT)])
         result = self.result(columns, total)

@@ -177,8 +177,8 @@ class GradientEntryMeaning:
                       arrive(list(cells), cells_ratio, run_time=1.5), run_time=1.5)
         scene.play(point_at(VGroup(table.ratios[0], cells_ratio)), run_time=1.2)
         narration.hold()
-        sign_line = (f"Signs too: nudging the first up raises the cost; nudging the second up "
-                     f"{'lowers' if changes[1] < 0 else 'raises'} it.")
+        moves = ["lowers" if c < 0 else "raises" for c in changes]
+        sign_line = f"Signs too: nudging the first up {moves[0]} the cost; nudging the second up {moves[1]} it."
         narration.say(sign_line, point_at(cells[1]), run_time=1.2)
         self.shown["sign_line"] = sign_line
 
@@ -207,9 +207,10 @@ class GradientEntryMeaning:
                       .arrange(DOWN, buff=0.08).move_to([x_change, y_head, 0]))
         names, values = VGroup(), VGroup()
         for i, y in zip((large, small), y_rows):
-            names.add(text(self.net.param_name(i), SMALL_SIZE).move_to([x_name, y, 0], aligned_edge=LEFT))
             v = float(self.gradient[i])
             values.add(text(signed(v, 4), SMALL_SIZE, signed_color(v)).move_to([x_value, y, 0]))
+            names.add(entry_name(self.net.param_name(i), values[-1].get_left()[0] - 0.3 - x_name)
+                      .move_to([x_name, y, 0], aligned_edge=LEFT))
         rule = Line([x_name, -0.1, 0], [6.7, -0.1, 0], stroke_color=MUTED, stroke_width=1.5)
         ratio_label = text("size of first ÷ second", SMALL_SIZE, MUTED).move_to([x_name, y_ratio, 0],
                                                                                    aligned_edge=LEFT)
@@ -236,6 +237,17 @@ class GradientEntryMeaning:
 def unit_name(unit: float) -> str:
     """1e-06 -> '10⁻⁶' (a power of ten in superscript digits)."""
     return "10" + str(round(math.log10(unit))).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def entry_name(name: str, room: float):
+    """gdcore's name of an entry on one line, or on two (broken before 'weight from') if one line
+    would be wider than ``room`` units (a wide layer's neuron numbers have more digits)."""
+    line = text(name, SMALL_SIZE)
+    if line.width <= room or ", weight from" not in name:
+        return line
+    first, rest = name.split(", weight from", 1)
+    return VGroup(text(first + ",", SMALL_SIZE), text("weight from" + rest, SMALL_SIZE)).arrange(
+        DOWN, aligned_edge=LEFT, buff=0.08)
 
 
 def kind(net, i: int) -> str:

@@ -1,6 +1,7 @@
-"""Part of chapter 3: mini-batches. The lecture's real shuffle dealt into mini-batches, one step per
-batch with its recorded cost (scenes/minibatches.py), what a step costs in examples through
-backprop, then the drunk man against the careful man (scenes/stumble.py). Every count is computed
+"""Part of chapter 3: mini-batches. The lecture's real shuffle dealt into mini-batches of its own
+size (scenes/minibatches.py; a batch wider than 10 drawn smaller), one step per batch with its
+recorded cost, what a step costs in examples through backprop, then the drunk man against the
+careful man (scenes/stumble.py). Every count is computed
 from the runs' configurations; every cost is recorded or computed by gdcore."""
 from __future__ import annotations
 
@@ -10,8 +11,25 @@ from gdcore.train import steps_per_epoch
 from scenes.camera import GdvizScene
 from scenes.minibatches import DealMiniBatches
 from scenes.stumble import RealStumble, stumble_runs
-from scenes.visuals import FULL_BATCH, MINI_BATCH, SMALL_SIZE, arrive, caption, cascade, text, title
+from scenes.visuals import FULL_BATCH, MINI_BATCH, SMALL_SIZE, DigitImage, arrive, caption, cascade, text, title
 from scenes.weights import video_run
+
+
+class DealAnyMiniBatches(DealMiniBatches):
+    """DealMiniBatches for the lecture's run whatever its batch size: a mini-batch of more than 10
+    images is still drawn whole, in a row of smaller thumbnails as wide as a row of 10 (rows as far
+    apart as ever, so that each keeps its label), left of the steps."""
+
+    WIDEST, HEIGHT, GAP = 10, 0.5, 0.07      # DealMiniBatches' row: 10 thumbnails 0.5 high, 0.07 apart
+
+    def thumbnails(self, indices):
+        if self.b <= self.WIDEST:
+            return super().thumbnails(indices)
+        width = self.WIDEST * self.HEIGHT + (self.WIDEST - 1) * self.GAP
+        height = width / (self.b + (self.b - 1) * self.GAP / self.HEIGHT)
+        grid = Group(*[DigitImage(self.data.train_images[i], height=height) for i in indices])
+        return grid.arrange_in_grid(self.rows, self.b, buff=(height * self.GAP / self.HEIGHT,
+                                                             self.HEIGHT + self.GAP - height))
 
 
 class MiniBatchSteps:
@@ -20,7 +38,7 @@ class MiniBatchSteps:
     name = "Mini-batches: quick, rough steps"
 
     def __init__(self, run, stumble: RealStumble, pace: float = 1.0):
-        self.deal, self.stumble, self.pace = DealMiniBatches(run, pace=pace), stumble, pace
+        self.deal, self.stumble, self.pace = DealAnyMiniBatches(run, pace=pace), stumble, pace
         n = run.config.train_size or self.deal.n
         b = run.config.batch_size
         self.shown = {"deal": self.deal.shown, "stumble": stumble.shown,
