@@ -64,7 +64,7 @@ def cost_breakdown(net, x: np.ndarray, y: np.ndarray) -> dict:
     if net.cost_name == "quadratic":
         terms = (outputs - y) ** 2
     else:
-        terms = -y * np.log(np.maximum(outputs, np.finfo(np.float64).tiny))
+        terms = -y * np.log(np.maximum(outputs, np.finfo(np.float64).tiny)) + 0.0   # + 0.0: never a -0.0 on screen
     return {"outputs": outputs, "target": y, "terms": terms, "cost": float(terms.sum())}
 
 

@@ -8,47 +8,30 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Circumscribe, Create, FadeIn, FadeOut, GrowArrow,
-                   Group, Line, MathTex, Scene, Transform, VGroup, Write, there_and_back)
+                   Line, MathTex, Scene, Transform, VGroup, Write)
 
 from gdcore import inputs, load_mnist, one_hot
 from gdcore.analysis import cost_breakdown, first_with_label, parameter_breakdown
+from scenes import network_words
 from scenes.camera import GdvizScene
-from scenes.visuals import (BODY_SIZE, COST, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TINY_SIZE, ColumnVector, DigitImage,
-                            FunctionBox, NetworkDiagram, OutputBars, arrive, cascade, caption, fit_width, grow_arrows,
-                            light_layer, text, title)
-from scenes.weights import draw_box, draw_network, flow, flash_edges, grow_bars, morph_bars, swap_column, video_run
+from scenes.cost_helpers import new_caption, tex_count, training_size, value_line
+from scenes.two_functions import NetworkAndCost
+from scenes.visuals import (COST, MUTED, SMALL_SIZE, TINY_SIZE, ColumnVector, DigitImage, NetworkDiagram, OutputBars,
+                            arrive, cascade, fit_width, light_layer, text, title)
+from scenes.weights import draw_network, flash_edges, grow_bars, morph_bars, video_run
 
-
-# --- small helpers ------------------------------------------------------------------------------
-def value_line(label: str, value: str, color=COST) -> VGroup:
-    """'label  value': a muted label and a number in ``color``."""
-    return VGroup(text(label, SMALL_SIZE, MUTED), text(value, BODY_SIZE, color)).arrange(RIGHT)
-
-
-def tex_count(n: int) -> str:
-    """12345 -> '12{,}345' (a thousands separator that LaTeX does not space out)."""
-    return f"{int(n):,}".replace(",", "{,}")
-
-
-def training_size(run, data) -> int:
-    """How many training images the run's costs average over (its first ``train_size``, or all)."""
-    return int(run.config.train_size or len(data.train_labels))
-
-
-def new_caption(scene: Scene, old, s: str, run_time: float):
-    """Write a new caption line as caption ``old`` (or nothing) fades out; return the new line."""
-    line = caption(s)
-    scene.play(Write(line), *([FadeOut(old)] if old is not None else []), run_time=run_time)
-    return line
+__all__ = ["NetworkRecap", "OneExampleCost", "NetworkAndCost", "Recap", "CostOfOneExample", "TwoFunctions"]
 
 
 # --- part 1: recap --------------------------------------------------------------------------------
 class NetworkRecap:
     """The trained network reading one test digit, layer by layer, then its parameter count.
 
-    ``shown``: the image index and label, which neurons are drawn ("neurons", per layer) and their
-    activations, the 10 outputs, the answer, the per-layer (inputs, neurons) terms of the parameter
-    count and the total.
+    ``shown``: the image index and label, which neurons are drawn ("neurons", per layer), the labels under
+    the layers ("layer_labels": a layer of more than 16 neurons also says how many are drawn) and their
+    activations, what each layer's fill is divided by ("fill_scales": 1 for activations in [0, 1], the
+    layer's largest activation for ReLU's, said in the caption), the 10 outputs, the answer, the per-layer
+    (inputs, neurons) terms of the parameter count and the total.
     """
 
     name = "Recap: a network that reads digits"
@@ -60,7 +43,16 @@ class NetworkRecap:
         self.net = run.network(-1)
         self.activations = [a[0] for a in self.net.feedforward(inputs(self.image[None]))[1]]
         self.answer = int(np.argmax(self.activations[-1]))
+        self.scales = [self.fill_scale(l, acts) for l, acts in enumerate(self.activations)]
         self.shown = {}
+
+    def fill_scale(self, layer: int, activations) -> float:
+        """What a neuron's fill divides its activation by: 1, or for a ReLU hidden layer (activations 0 or
+        more, with no upper limit) the layer's largest activation, so that its brightest neuron is white."""
+        hidden = 0 < layer < len(self.net.sizes) - 1
+        if hidden and self.net.activation == "relu" and activations.max() > 0:
+            return float(activations.max())
+        return 1.0
 
     def play(self, scene: Scene) -> None:
         diagram, bars = self.show_network(scene)
@@ -69,14 +61,23 @@ class NetworkRecap:
         self.count_parameters(scene, note)
         scene.wait(2 * self.run_time)
 
+    def layer_labels(self, diagram) -> list[list[str]]:
+        """The lines under each layer: '784 pixels', '16 neurons', '10 outputs'; a layer of neurons drawn
+        in part adds how many of them are drawn."""
+        sizes = self.net.sizes
+        names = ["pixels"] + ["neurons"] * (len(sizes) - 2) + ["outputs"]
+        return [[f"{n:,} {name}"] + ([f"{len(diagram.shown[l])} drawn"] if l and l in diagram.cut else [])
+                for l, (n, name) in enumerate(zip(sizes, names))]
+
     def build_network(self):
         net = self.net
         diagram = NetworkDiagram(net.sizes, weights=net.weights, height=4.4, layer_gap=1.9).shift(UP * 0.35)
-        names = ["pixels"] + ["neurons"] * (len(net.sizes) - 2) + ["outputs"]
-        layer_labels = VGroup(*[text(f"{n} {name}", TINY_SIZE, MUTED).next_to(column, DOWN, buff=0.2)
-                                for n, name, column in zip(net.sizes, names, diagram.neurons)])
-        for label in layer_labels:
-            label.set_y(diagram.get_bottom()[1] - 0.3)
+        self.shown["layer_labels"] = self.layer_labels(diagram)
+        layer_labels = VGroup(*[VGroup(*[text(s, TINY_SIZE, MUTED) for s in rows]).arrange(DOWN, buff=0.08)
+                                .next_to(column, DOWN, buff=0.2)
+                                for rows, column in zip(self.shown["layer_labels"], diagram.neurons)])
+        for label in layer_labels:   # first lines side by side
+            label.shift(UP * (diagram.get_bottom()[1] - 0.3 - label[0].get_y()))
         digit = DigitImage(self.image, height=2.0).next_to(diagram, LEFT, buff=0.9)
         digit_label = text(f"test image #{self.index}", TINY_SIZE, MUTED).next_to(digit, DOWN, buff=0.15)
         into = Arrow(digit.get_right(), diagram.neurons[0].get_left(), buff=0.15, color=MUTED, stroke_width=3)
@@ -96,15 +97,24 @@ class NetworkRecap:
         return diagram, bars
 
     def light_up(self, scene: Scene, diagram):
-        note = new_caption(scene, None, f"Pixel brightness sets the {self.net.sizes[0]} input activations; "
-                           "each layer then follows from the one before.", self.run_time)
+        note = new_caption(scene, None, self.lighting_words(), self.run_time)
         layers = [AnimationGroup(*([flash_edges(diagram.edges[l - 1])] if l else []),
-                                 cascade(light_layer(diagram, l, acts), lag_ratio=0.05))
-                  for l, acts in enumerate(self.activations)]
+                                 cascade(light_layer(diagram, l, acts, scale), lag_ratio=0.05))
+                  for l, (acts, scale) in enumerate(zip(self.activations, self.scales))]
         scene.play(cascade(layers, lag_ratio=0.8), run_time=len(layers) * self.run_time)
         self.shown["neurons"] = [list(idx) for idx in diagram.shown]
         self.shown["activations"] = [acts[idx] for acts, idx in zip(self.activations, diagram.shown)]
+        self.shown["fill_scales"] = list(self.scales)
         return note
+
+    def lighting_words(self) -> str:
+        """The caption while the layers light up; with ReLU hidden layers it says how their fill is scaled."""
+        words = f"Pixel brightness sets the {self.net.sizes[0]} input activations; each layer then follows from the one before."
+        scaled = [f"{s:.2f}" for s in self.scales if s != 1.0]
+        if not scaled:
+            return words
+        return (f"Each layer follows from the one before. ReLU has no upper limit, so a hidden neuron is lit by its "
+                f"activation over its layer's largest ({', '.join(scaled)}).")
 
     def show_answer(self, scene: Scene, diagram, bars, note):
         verdict = "right" if self.answer == self.label else "wrong"
@@ -128,11 +138,13 @@ class NetworkRecap:
 
 # --- part 2: the cost of one example, and of all of them ------------------------------------------
 class OneExampleCost:
-    """Training image ``index``: the random network's outputs, the target, the squared differences
-    and their sum; the trained network's on the same image; then the average over the training set.
+    """Training image ``index``: the random network's outputs, the target, the cost's terms (squared
+    differences, or -y_j log a_j for the cross-entropy cost) and their sum; the trained network's on the
+    same image; then the average over the training set.
 
-    ``shown``: {"image_index", "label", "random": cost_breakdown, "trained": cost_breakdown,
-    "examples": n, "average_random": run.train_cost[0], "average_trained": run.train_cost[-1]}.
+    ``shown``: {"image_index", "label", "cost" (the run's cost), "formula" (LaTeX), "term" (the terms'
+    LaTeX), "random": cost_breakdown, "trained": cost_breakdown, "examples": n,
+    "average_random": run.train_cost[0], "average_trained": run.train_cost[-1]}.
     """
 
     name = "The cost of one example"
@@ -148,7 +160,8 @@ class OneExampleCost:
         x, y = inputs(self.image[None])[0], one_hot([self.label])[0]
         self.random = cost_breakdown(run.network(0), x, y)
         self.trained = cost_breakdown(run.network(-1), x, y)
-        self.shown = {}
+        self.cost = run.config.cost
+        self.shown = {"cost": self.cost}
 
     def play(self, scene: Scene) -> None:
         table = self.show_example(scene)
@@ -157,19 +170,36 @@ class OneExampleCost:
         self.show_average(scene, table)
         scene.wait(2 * self.run_time)
 
-    # the table: outputs | target | squared differences, one row per digit
+    # the table: outputs | target | the cost's terms, one row per digit
     def outputs(self, parts):
         return OutputBars(parts["outputs"], width=1.5, row=self.ROW, highlight=self.label)
 
     def terms(self, parts):
-        return ColumnVector([f"{t:.4f}" for t in parts["terms"]], [COST] * 10, size=TINY_SIZE, row=self.ROW)
+        return ColumnVector([self.amount(t, zero="0") for t in parts["terms"]], [COST] * 10, size=TINY_SIZE, row=self.ROW)
+
+    def amount(self, v: float, zero: str = "0.0000") -> str:
+        """A cost or term on screen: 4 decimals; for the cross-entropy cost, whose terms are exactly 0
+        but for the label's and whose trained cost can be far below 0.0001, ``zero`` for 0 and 3
+        significant digits below 0.01 (0.00152, 1.52×10⁻⁵)."""
+        if self.cost != "cross_entropy" or v >= 0.01:
+            return f"{v:.4f}"
+        if v == 0:
+            return zero
+        power = int(np.floor(np.log10(v)))
+        if power >= -3:
+            return f"{v:.{2 - power}f}"
+        if round(v / 10.0 ** power, 2) >= 10:      # 9.996e-6 is 1.00×10⁻⁵
+            power += 1
+        return f"{v / 10.0 ** power:.2f}×10" + str(power).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
     def build_table(self):
         """The three columns (random network) and their headers, rows aligned with the output bars."""
         bars = self.outputs(self.random)
         target = ColumnVector([f"{t:g}" for t in self.random["target"]], size=TINY_SIZE, row=self.ROW)
         terms = self.terms(self.random)
-        heads = [("output", "a_j", MUTED), ("target", "y_j", MUTED), ("squared difference", "(a_j - y_j)^2", COST)]
+        term = network_words.cost_term_tex(self.cost)
+        self.shown["term"] = term
+        heads = [("output", "a_j", MUTED), ("target", "y_j", MUTED), (network_words.cost_term_name(self.cost), term, COST)]
         tops = VGroup(*[VGroup(text(word, TINY_SIZE, colour), MathTex(tex, font_size=36)).arrange(DOWN, buff=0.1)
                         for word, tex, colour in heads])
         x = self.LEFT_EDGE
@@ -189,10 +219,11 @@ class OneExampleCost:
         """The right-hand column: the formula, this example's two costs, the average over the training set
         and its two values (recorded in ``shown``)."""
         n, first, last = self.examples, self.run.train_cost[0], self.run.train_cost[-1]
-        formula = MathTex(r"C = \sum_{j=0}^{9} (a_j - y_j)^2", font_size=36, color=COST)
-        convention = text("(the video's cost: no ½ in front)", TINY_SIZE, MUTED)
-        random_cost = value_line("random network:", f"{self.random['cost']:.4f}")
-        trained_cost = value_line("trained network:", f"{self.trained['cost']:.4f}")
+        self.shown["formula"] = network_words.cost_formula_tex(self.cost, len(self.random["outputs"]))
+        formula = MathTex(self.shown["formula"], font_size=36, color=COST)
+        convention = text(self.convention(), TINY_SIZE, MUTED)
+        random_cost = value_line("random network:", self.amount(self.random["cost"]))
+        trained_cost = value_line("trained network:", self.amount(self.trained["cost"]))
         rule = Line(LEFT * 2, RIGHT * 2, color=MUTED, stroke_width=1.5)
         average = MathTex(r"\text{Cost} =", rf"\frac{{1}}{{{tex_count(n)}}}", rf"\sum_{{k=1}}^{{{tex_count(n)}}} C_k",
                           font_size=34, color=COST)
@@ -206,6 +237,20 @@ class OneExampleCost:
         self.shown.update(examples=n, average_random=float(first), average_trained=float(last))
         return dict(formula=formula, convention=convention, random_cost=random_cost, trained_cost=trained_cost,
                     rule=rule, average=average, words=words, before=before, after=after)
+
+    def convention(self) -> str:
+        """The small print under the formula: which convention (quadratic), or which term is left
+        (cross-entropy: the target is 0 but for the label)."""
+        if self.cost != "cross_entropy":
+            return "(the video's cost: no ½ in front)"
+        sub = str(self.label).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+        return f"(only y{sub} is 1, so C = −log a{sub})"
+
+    def cost_words(self) -> str:
+        """The caption that brings the terms and their sum."""
+        if self.cost != "cross_entropy":
+            return "Square each difference, then add them up: the cost of this one example."
+        return f"Only the output for the {self.label} counts: minus its log is the cost of this one example."
 
     def show_example(self, scene: Scene):
         heading = title("The cost of one training example")
@@ -227,7 +272,7 @@ class OneExampleCost:
         table["note"] = new_caption(scene, table["note"], s, self.run_time)
 
     def show_cost(self, scene: Scene, table) -> None:
-        self.say(scene, table, "Square each difference, then add them up: the cost of this one example.")
+        self.say(scene, table, self.cost_words())
         scene.play(self.square(table, table["terms"]), Create(table["terms"].brackets), Write(table["tops"][2]),
                    run_time=self.run_time)
         scene.play(Write(table["formula"]), Write(table["convention"]), run_time=self.run_time)
@@ -250,13 +295,13 @@ class OneExampleCost:
         self.shown["trained"] = self.trained
 
     def square(self, table, terms):
-        """Each squared difference comes out of its row's output and target."""
+        """Each term (a squared difference, or -y_j log a_j) comes out of its row's output and target."""
         return cascade([arrive([line[2], y], term) for line, y, term in zip(table["bars"], table["target"].rows,
                                                                              terms.rows)], lag_ratio=0.08)
 
     @staticmethod
     def add_up(terms, line) -> list:
-        """The cost ``line`` (label, value): the squared differences pile into its value."""
+        """The cost ``line`` (label, value): the terms pile into its value."""
         return [Write(line[0]), arrive(list(terms.rows), line[1])]
 
     def show_average(self, scene: Scene, table) -> None:
@@ -269,114 +314,10 @@ class OneExampleCost:
             scene.play(Write(line[0]), arrive([one[1], table["average"][2]], line[1]), run_time=self.run_time)
 
 
-# --- part 3: two functions --------------------------------------------------------------------------
-class NetworkAndCost:
-    """Two functions, one above the other: the network (784 numbers in, 10 out, its weights and biases
-    as parameters) and the cost (those weights and biases in, one number out, the training set fixed),
-    with the random and then the trained parameter vector fed through the cost.
-
-    ``shown``: the image index, the network's 10 outputs on it, the parameter count, the entries of
-    each parameter vector drawn ({snapshot: {index: value}}), the number of training examples and
-    the cost of each vector ("cost_random", "cost_trained").
-    """
-
-    name = "Two functions: the network and its cost"
-    # Entries of the parameter vector drawn: the first layer's weights from three pixels in the middle
-    # of the image (row 14, columns 14-16) into neuron 0, then '⋮', then the very last entry.
-    CENTRE_PIXEL = 14 * 28 + 14
-    ENTRIES = (CENTRE_PIXEL, CENTRE_PIXEL + 1, CENTRE_PIXEL + 2, None, -1)
-
-    def __init__(self, run, index: int = 0, run_time: float = 1.0):
-        self.run, self.index, self.run_time = run, index, run_time
-        data = load_mnist()
-        self.image = data.test_images[index]
-        self.examples = training_size(run, data)
-        self.first_images = data.train_images[:min(5, self.examples)]
-        self.net = run.network(-1)
-        self.outputs = self.net.forward(inputs(self.image[None]))[0]
-        self.costs = {0: float(run.train_cost[0]), -1: float(run.train_cost[-1])}
-        self.shown = {}
-
-    def play(self, scene: Scene) -> None:
-        scene.play(Write(title("Two functions: the network, and its cost")), run_time=self.run_time)
-        network, note = self.show_network_function(scene)
-        machine, vector, results, note = self.show_cost_function(scene, network, note)
-        note = self.feed(scene, machine, vector, results[1], 0, note,
-                         f"The random weights and biases give a cost of {self.costs[0]:.2f}: a lousy network.")
-        self.feed(scene, machine, vector, results[2], -1, note,
-                  f"The trained ones give {self.costs[-1]:.3f}. Learning: find weights and biases that make it small.")
-        scene.wait(2 * self.run_time)
-
-    def show_network_function(self, scene: Scene):
-        n_in, n_out, n_params = self.net.sizes[0], self.net.sizes[-1], self.net.num_params
-        digit = DigitImage(self.image, height=1.5)
-        digit_words = text(f"{n_in} numbers in\n(the pixels)", TINY_SIZE, MUTED).next_to(digit, DOWN, buff=0.1)
-        machine = FunctionBox("the network", f"parameters: {n_params:,}\nweights and biases", width=3.4)
-        outputs = ColumnVector([f"{a:.2f}" for a in self.outputs], size=TINY_SIZE, row=0.235)
-        out_words = text(f"{n_out} numbers out", TINY_SIZE, MUTED).next_to(outputs, RIGHT, buff=0.15)
-        row = flow([Group(digit, digit_words), machine, VGroup(outputs, out_words)], y=1.7)
-        note = new_caption(scene, None, f"The network is a function: {n_in} numbers in, {n_out} out, shaped by "
-                           f"{n_params:,} parameters.", self.run_time)
-        scene.play(FadeIn(digit), Write(digit_words), *draw_box(machine), GrowArrow(row[3]), run_time=self.run_time / 2)
-        scene.play(GrowArrow(row[4]), arrive(machine.label, outputs), Write(out_words), run_time=self.run_time / 2)
-        self.shown.update(image_index=self.index, outputs=self.outputs.copy(), num_params=n_params)
-        return machine, note
-
-    def vector(self, i: int) -> ColumnVector:
-        """Snapshot i's parameter vector, a few real entries of it, coloured by sign."""
-        theta = self.run.network(i).params
-        drawn = {k % len(theta): float(theta[k]) for k in self.ENTRIES if k is not None}
-        self.shown.setdefault("parameters", {})[i] = drawn
-        values = [None if k is None else theta[k] for k in self.ENTRIES]
-        return ColumnVector(["⋮" if v is None else f"{v:+.3f}" for v in values],
-                            [MUTED if v is None else POSITIVE if v >= 0 else NEGATIVE for v in values],
-                            size=TINY_SIZE, row=0.3)
-
-    def show_cost_function(self, scene: Scene, network, note):
-        n_params, n = self.net.num_params, self.examples
-        vector = self.vector(0)
-        vector_words = text(f"{n_params:,} numbers in\n(the weights and biases)", TINY_SIZE, MUTED)
-        machine = FunctionBox("the cost function", width=3.4, color=COST)
-        results = VGroup(text("one number out", TINY_SIZE, MUTED),
-                         value_line("random weights:", f"{self.costs[0]:.4f}"),
-                         value_line("trained weights:", f"{self.costs[-1]:.4f}")).arrange(DOWN, buff=0.2,
-                                                                                          aligned_edge=LEFT)
-        row = flow([VGroup(vector, vector_words.next_to(vector, DOWN, buff=0.1)), machine, results], y=-1.2)
-        thumbs = Group(*[DigitImage(image, height=0.5) for image in self.first_images]).arrange(RIGHT, buff=0.08)
-        data_words = Group(thumbs, text("…", SMALL_SIZE, MUTED), text(f"fixed parameters: the {n:,}\nlabelled "
-                                                                        "training images", TINY_SIZE, MUTED))
-        data_words.arrange(RIGHT, buff=0.15)
-        data_words.next_to(machine, DOWN, buff=0.4).align_to(machine, LEFT)
-        data_arrow = Arrow([machine.get_x(), data_words.get_top()[1], 0], machine.get_bottom(), buff=0.05,
-                           color=MUTED, stroke_width=3)
-        note = new_caption(scene, note, "The cost is a function on top of it: the weights and biases go in, "
-                           "one number comes out.", self.run_time)
-        # the network's weights and biases go into the cost function
-        scene.play(arrive(network.detail, vector), Write(vector_words), *draw_box(machine), grow_arrows(row[3:]),
-                   Write(results[0]), FadeIn(thumbs), *map(Write, data_words[1:]), GrowArrow(data_arrow),
-                   run_time=self.run_time)
-        self.shown["examples"] = n
-        return machine, vector, results, note
-
-    def feed(self, scene: Scene, machine, vector, result, i: int, note, words: str):
-        """Put snapshot i's weights and biases into the cost function and show the cost it returns."""
-        if i != 0:
-            new = self.vector(i).move_to(vector)
-            scene.play(*swap_column(vector, new), run_time=self.run_time)
-            vector = new
-        scene.play(vector.copy().animate.move_to(machine).scale(0.3).set_opacity(0), run_time=self.run_time,
-                   remover=True)
-        scene.play(machine.frame.animate.set_fill(COST, opacity=0.3), rate_func=there_and_back,
-                   run_time=self.run_time)
-        scene.play(Write(result[0]), arrive(machine.label, result[1]), run_time=self.run_time)  # one number comes out
-        note = new_caption(scene, note, words, self.run_time)
-        self.shown["cost_random" if i == 0 else "cost_trained"] = self.costs[i]
-        return note
-
-
 # --- standalone scenes ----------------------------------------------------------------------------
 class Recap(GdvizScene):
-    """Standalone: the trained 'video' network reading test image 0, and its parameter count."""
+    """Standalone: the lecture's trained network (the 'video' run unless the teacher chose another) reading test
+    image 0, and its parameter count."""
 
     def construct(self):
         self.part = NetworkRecap(video_run(), index=0)

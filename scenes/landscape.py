@@ -16,9 +16,10 @@ from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Create, Dot, Fa
 from gdcore import inputs, load_mnist, one_hot
 from gdcore.analysis import gradient_slice
 from gdcore.toys import BUMPY_RANGE, bumpy, bumpy_slope, descend, first_outside, valleys_reached
+from scenes import network_words
 from scenes.camera import GdvizScene
 from scenes.visuals import (COST, GRADIENT, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, Ball, PlainAxes, Readout, arrive, caption,
-                            cascade, text, title)
+                            cascade, nice_step, text, title)
 from scenes.weights import video_run
 
 
@@ -87,25 +88,30 @@ class DescentInOneDimension:
     """A ball rolling down a 1-D toy cost by true gradient-descent iterates, balls settling in different
     valleys, a too-large learning rate diverging, then the same picture on a real slice of the network's
     cost: C(theta_s + t d) along d = -grad C / |grad C| at step ``slice_step`` of ``run`` (named on
-    screen as ``run_name``), over its first ``slice_images`` training images.
+    screen as "the '``run_name``' run", by default the run's preset or its layer sizes), over its first
+    ``slice_images`` training images. ``slice_ts`` (default: t from -10 to 30, or, where one gradient step
+    of the run would land outside [0.4, 30], a range of the same shape around that step) are the t drawn.
 
     ``shown`` holds every number put on screen: iterates, slopes and steps of the single ball; starts,
     final positions and valleys of the row of balls; the diverging iterates; and the slice (t grid, costs,
-    slope at t = 0, where one gradient step lands, the lowest grid point).
+    slope at t = 0, where one gradient step lands, the lowest grid point, the run's cost).
     """
 
     name = "Rolling downhill: gradient descent in one dimension"
     LIMIT = 1e6   # |w| beyond this counts as diverged
     PLOT = {"x_range": [-4, 4, 1], "y_range": [0, 3.5, 1], "width": 8.6, "height": 4.1}
+    SLICE_TS = (-10.0, 30.0, 81)   # the slice's t grid, unless the step lands outside STEP_IN
+    STEP_IN = (0.4, 30.0)           # (a step under 1/100 of the line drawn would not show)
 
     def __init__(self, run, start: float = -1.9, eta: float = 0.1, steps: int = 8,
                  starts=tuple(np.linspace(-4, 4, 11)), settle_steps: int = 25, big_start: float = 2.3,
                  big_eta: float = 1.7, slice_step: int = 0, slice_images: int = 10000,
-                 slice_ts=tuple(np.linspace(-10, 30, 81)), run_name: str = "video", step_time: float = 0.7,
-                 pause: float = 1.5):
-        self.run, self.run_name, self.start, self.eta, self.steps = run, run_name, start, eta, steps
+                 slice_ts=None, run_name: str | None = None, step_time: float = 0.7, pause: float = 1.5):
+        self.run, self.start, self.eta, self.steps = run, start, eta, steps
+        self.run_label = f"the '{run_name}' run" if run_name else network_words.run_label(run.config)
         self.starts, self.settle_steps, self.big_start, self.big_eta = np.asarray(starts), settle_steps, big_start, big_eta
-        self.slice_step, self.slice_images, self.slice_ts = slice_step, slice_images, np.asarray(slice_ts)
+        self.slice_step, self.slice_images = slice_step, slice_images
+        self.slice_ts = None if slice_ts is None else np.asarray(slice_ts)
         self.step_time, self.pause = step_time, pause
         self.shown = {}
 
@@ -248,6 +254,18 @@ class DescentInOneDimension:
         toy.group.add(ball, column, *lines[1:], tail)
 
     # --- the real slice ------------------------------------------------------------------------
+    def ts_for(self, step_t: float) -> np.ndarray:
+        """The t drawn on the slice: ``slice_ts`` if given; else SLICE_TS, unless one gradient step
+        (t = ``step_t``) lands outside STEP_IN: then the same shape, from -u to 3u, u a round number near
+        ``step_t`` (so the step lands about a third of the way ahead, and u is the tick)."""
+        if self.slice_ts is not None:
+            return self.slice_ts
+        lo, hi, count = self.SLICE_TS
+        if self.STEP_IN[0] <= step_t <= self.STEP_IN[1]:
+            return np.linspace(lo, hi, count)
+        unit = nice_step(4 * step_t)
+        return np.linspace(-unit, 3 * unit, count)
+
     def slice_data(self) -> dict:
         """The real slice at snapshot ``slice_step`` (computed by gdcore on MNIST)."""
         run = self.run
@@ -259,9 +277,11 @@ class DescentInOneDimension:
         n = min(self.slice_images, run.config.train_size or len(data.train_labels))
         X, Y = inputs(data.train_images[:n]), one_hot(data.train_labels[:n])
         net = run.network(snapshot)
-        s = gradient_slice(net, X, Y, run.gradients[g_row], self.slice_ts, run.config.eta)
+        ts = self.ts_for(float(run.config.eta) * float(np.linalg.norm(run.gradients[g_row])))
+        s = gradient_slice(net, X, Y, run.gradients[g_row], ts, run.config.eta)
         low = int(np.argmin(s["costs"]))
         return {"step": self.slice_step, "snapshot": snapshot, "images": n, "num_params": net.num_params,
+                "cost": net.cost_name,
                 "eta": float(run.config.eta), "ts": s["ts"].tolist(), "costs": s["costs"].tolist(),
                 "cost_at_0": float(net.cost(X, Y)), "slope": s["slope"], "step_t": s["step_t"],
                 "step_cost": s["step_cost"], "lowest_t": float(s["ts"][low]), "lowest_cost": float(s["costs"][low])}
@@ -304,12 +324,14 @@ class DescentInOneDimension:
         """Title, axes, the cost curve and the caption saying exactly what the slice is."""
         ts, costs = np.array(d["ts"]), np.array(d["costs"])
         heading = title("A real slice: the network's cost along one line")
-        axes = PlainAxes([ts[0], ts[-1], 10 if ts[-1] - ts[0] > 20 else 1], [0, float(np.ceil(costs.max() / 2) * 2), 2],
+        y_step = 2.0 if costs.max() <= 10 else nice_step(float(costs.max()))
+        named = "" if d["cost"] == "quadratic" else f"{network_words.cost_name(d['cost'])} "
+        axes = PlainAxes([ts[0], ts[-1], nice_step(ts[-1] - ts[0])], [0, float(np.ceil(costs.max() / y_step) * y_step), y_step],
                          width=7.8, height=4.1, x_name="t: how far along −∇C",
-                         y_name=f"cost on the first {d['images']:,} training images")
+                         y_name=f"{named}cost on the first {d['images']:,} training images")
         axes.to_edge(LEFT, buff=0.9).shift(DOWN * 0.15)
         curve = polyline([axes.c2p(t, c) for t, c in zip(ts, costs)], COST)
-        note = caption(f"The real cost C(θ + t·d) of the '{self.run_name}' run at step {d['step']:,} "
+        note = caption(f"The real cost C(θ + t·d) of {self.run_label} at step {d['step']:,} "
                        f"({self.where(d)}), at {len(ts)} values of t,\nalong d = −∇C/|∇C|: one line through the "
                        f"{d['num_params']:,}-dimensional space of weights and biases.", TINY_SIZE)
         return heading, axes, curve, note
@@ -334,7 +356,7 @@ class DescentInOneDimension:
 
 
 class OneDimensionalDescent(GdvizScene):
-    """Standalone: gradient descent on a 1-D toy cost, then on a real slice of the 'video' run's cost."""
+    """Standalone: gradient descent on a 1-D toy cost, then on a real slice of the lecture's run's cost."""
 
     def construct(self):
         self.part = DescentInOneDimension(video_run())

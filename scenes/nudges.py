@@ -1,19 +1,23 @@
-"""Parts: the gradient as 13,002 nudges (real values, real names, one real step), and learning (the
-recorded cost falling step by step, then epoch by epoch). Every number is read from a run or
-computed by gdcore."""
+"""Parts: the gradient as one nudge per weight and bias (real values, real names, one real step), and
+learning (scenes/learning.py: the recorded cost falling step by step, then epoch by epoch). Every number
+is read from a run or computed by gdcore. Both parts' standalone scenes live here.
+
+    .venv/bin/manim -ql scenes/nudges.py GradientAsNudges      # or Learning
+"""
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, FadeOut, GrowFromEdge, MathTex, ReplacementTransform,
-                   Scene, VGroup, VMobject, Write)
+from manim import DOWN, LEFT, RIGHT, UP, FadeOut, GrowFromEdge, MathTex, ReplacementTransform, Scene, VGroup, Write
 
 from gdcore import analysis, load_mnist
-from gdcore.train import steps_per_epoch
+from scenes import network_words
 from scenes.camera import GdvizScene
-from scenes.visuals import (COST, GRADIENT, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TEXT, TINY_SIZE, ColumnVector,
-                            NetworkDiagram, PlainAxes, Readout, axes_polyline, caption, fit_width, nice_step,
-                            arrive, cascade, signed_bar, signed_color, step_through, text, title)
-from scenes.weights import draw_network, falling_dot, fly, in_turn, video_run
+from scenes.learning import LearningCurve
+from scenes.visuals import (COST, GRADIENT, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TINY_SIZE, ColumnVector,
+                            NetworkDiagram, arrive, caption, cascade, signed_bar, signed_color, text, title)
+from scenes.weights import draw_network, fly, in_turn, video_run
+
+__all__ = ["NudgeVector", "LearningCurve", "GradientAsNudges", "Learning", "signed"]
 
 MIDDLE_PIXEL = 14 * 28 + 14
 
@@ -107,20 +111,29 @@ class NudgeVector:
                           r"\qquad \eta = " + f"{self.eta:g}", font_size=40)
         formula[1].set_color(MUTED)
         before, after = (f"{result['cost_before']:.4f}", f"{result['cost_after']:.4f}")
-        costs = VGroup(text(f"the cost over all {len(X):,} training images", TINY_SIZE, MUTED),
+        named = "" if self.net.cost_name == "quadratic" else f"{network_words.cost_name(self.net.cost_name)} "
+        costs = VGroup(text(f"the {named}cost over all {len(X):,} training images", TINY_SIZE, MUTED),
                        text(f"before the step:  {before}", SMALL_SIZE, t2c={before: COST}),
                        text(f"after one step:  {after}", SMALL_SIZE, t2c={after: COST}))
         costs.arrange(DOWN, aligned_edge=LEFT, buff=0.22)
         block = VGroup(formula, costs).arrange(DOWN, aligned_edge=LEFT, buff=0.4)
         block.next_to(listing, DOWN, buff=0.55, aligned_edge=LEFT)
         rate = "at the run's own η" if self.eta == self.run.config.eta else "for illustration"
-        final = caption(f"One full-batch step from step {self.step:,}, {rate} "
-                        "(the run itself stepped on mini-batches).", TINY_SIZE)
+        final = caption(f"One full-batch step from step {self.step:,}, {rate} ({self.how_the_run_stepped()}).",
+                        TINY_SIZE)
+        self.shown["step_caption"] = final.subcaption
         scene.play(Write(formula), run_time=1.5 * self.pace)
         scene.play(Write(costs[:2]), run_time=self.pace)
         # the cost after the step comes out of the step and the cost before it
         scene.play(arrive([formula, costs[1]], costs[2]), ReplacementTransform(note, final), run_time=self.pace)
         scene.wait(2 * self.pace)
+
+    def how_the_run_stepped(self) -> str:
+        """How the run's own steps differ from the full-batch step shown (mini-batches, momentum)."""
+        c = self.run.config
+        if c.batch_size is None:
+            return "as the run itself did: it used all its images at every step"
+        return f"the run used mini-batches, momentum {c.momentum:g}" if c.momentum else "the run itself stepped on mini-batches"
 
     # --- the numbers ----------------------------------------------------------------------------------
     def table_rows(self) -> list:
@@ -211,11 +224,16 @@ class NudgeVector:
         return VGroup(head, lines).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
 
     def diagram(self) -> NetworkDiagram:
-        """The network at this snapshot, edges dimmed (so lit ones stand out), layers and digits named."""
+        """The network at this snapshot, edges dimmed (so lit ones stand out), layers and digits named; over
+        a layer of neurons drawn in part, how many of its neurons are drawn."""
         diagram = NetworkDiagram(self.sizes, weights=self.net.weights, layer_gap=1.35, height=5.0, radius=0.1)
         diagram.edges.set_stroke(opacity=0.12)
-        names = VGroup(*[text("pixels" if l == 0 else f"layer {l}", TINY_SIZE, MUTED)
-                         .next_to(diagram.neurons[l], DOWN, buff=0.2) for l in range(len(self.sizes))])
+        self.shown["layer_names"] = ["pixels" if l == 0 else f"layer {l}" for l in range(len(self.sizes))]
+        self.shown["drawn_notes"] = {l: f"{len(diagram.shown[l])} of {self.sizes[l]:,} drawn" for l in diagram.cut if l}
+        names = VGroup(*[text(s, TINY_SIZE, MUTED).next_to(diagram.neurons[l], DOWN, buff=0.2)
+                         for l, s in enumerate(self.shown["layer_names"])],
+                       *[text(s, TINY_SIZE, MUTED).next_to(diagram.neurons[l], UP, buff=0.15)
+                         for l, s in self.shown["drawn_notes"].items()])
         last = len(self.sizes) - 1
         digits = VGroup(*[text(str(j), TINY_SIZE, MUTED).next_to(diagram.neuron(last, j), RIGHT, buff=0.1)
                           for j in diagram.shown[last]])
@@ -237,151 +255,6 @@ class NudgeVector:
                 where = diagram.edge(layer - 1, j, k)
                 animations.append((where, where.animate.set_stroke(colour, width=width, opacity=1)))
         return animations
-
-
-class LearningCurve:
-    """The recorded cost falling: each step's mini-batch cost over the first ``first_steps`` steps
-    (raw, faint, and the mean of each ``bin_width`` steps), then the full training cost at every
-    recorded epoch end. ``pace`` scales every run time and wait; ``shown`` holds what is on screen.
-    """
-
-    name = "Learning: the cost falls"
-
-    def __init__(self, run, first_steps: int | None = None, bin_width: int = 100, pace: float = 1.0):
-        config = run.config
-        self.per_epoch = steps_per_epoch(config.train_size or 60000, config.batch_size)
-        first = self.per_epoch if first_steps is None else first_steps
-        self.first_steps = min(first, len(run.step_cost))
-        self.run, self.bin_width, self.pace = run, bin_width, pace
-        self.shown = {}
-
-    def play(self, scene: Scene) -> None:
-        heading = title("Learning: the cost falls, step by step and epoch by epoch")
-        scene.play(Write(heading), Write(self.batch_note()), run_time=self.pace)
-        self.show_steps(scene)
-        self.show_epochs(scene)
-        scene.wait(2 * self.pace)
-
-    def batch_note(self):
-        c = self.run.config
-        n = c.train_size or 60000
-        if c.batch_size is None or c.batch_size >= n:
-            return caption(f"Each step used all {n:,} training images.", TINY_SIZE)
-        return caption(f"One step = one mini-batch of {c.batch_size} images; {self.per_epoch:,} steps = one epoch "
-                       f"(all {n:,} training images).", TINY_SIZE)
-
-    def show_steps(self, scene) -> None:
-        """The first steps: every mini-batch cost faintly, the mean of each bin boldly."""
-        raw = np.asarray(self.run.step_cost[:self.first_steps], np.float64)
-        ends, means = analysis.bin_means(raw, self.bin_width)
-        # The axis covers the bin means and 99 % of the single costs, with headroom for a note.
-        top = 1.2 * max(float(means.max()) if len(means) else 0.0, float(np.quantile(raw, 0.99)))
-        axes = place(cost_axes(self.first_steps, top, "step", "{:,g}"), ORIGINS[0])
-        y_top = axes.y_range[1]
-        clipped = raw > y_top
-        self.shown.update(step_cost=raw, bin_ends=ends, bin_means=means, bin_width=self.bin_width,
-                          clipped=int(clipped.sum()))
-        heading = text(f"The first {self.first_steps:,} steps, one by one", SMALL_SIZE)
-        step_read = Readout("step", 0, TEXT, "{:,.0f}", TINY_SIZE)
-        epoch_read = Readout("epoch", 0.0, TEXT, "{:.2f}", TINY_SIZE)
-        cost_read = Readout(f"mean cost of the last {self.bin_width} steps", means[0] if len(means) else 0.0, COST,
-                            "{:.3f}", TINY_SIZE)
-        readouts = VGroup(side_by_side([step_read, epoch_read], [self.first_steps, self.first_steps / self.per_epoch]),
-                          cost_read)
-        legend = VGroup(text("faint: the cost of each step's own mini-batch", TINY_SIZE, MUTED),
-                        text(f"bold: the mean over each {self.bin_width} steps", TINY_SIZE, COST))
-        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
-        label_panel(axes, heading, readouts, legend)
-        if clipped.any():  # said inside the plot, by the top edge where those costs are drawn
-            legend.add(text(f"{int(clipped.sum())} costs above {y_top:g} cut off (max {raw.max():.2f})",
-                            TINY_SIZE, MUTED).next_to(axes.c2p(self.first_steps, y_top), DOWN + LEFT, buff=0.05))
-        scene.play(Write(axes), Write(heading), Write(readouts[0]), Write(legend), run_time=self.pace)
-
-        faint, bold = VMobject(), VMobject()
-        scene.add(faint, bold)
-        chunk = max(1, self.first_steps // 600)  # about a pixel column at 1080p: drawn as its min and max
-        def show_step(s):
-            b = int(np.searchsorted(ends, s, side="right"))
-            faint.become(axes_polyline(axes, *analysis.envelope(np.minimum(raw[:s], y_top), chunk), COST, width=1,
-                                       opacity=0.3))
-            bold.become(axes_polyline(axes, ends[:b], means[:b], COST, width=4))
-            step_read.set_value(s)
-            epoch_read.set_value(s / self.per_epoch)
-            if b:  # the mean-cost readout appears once the first bin of steps is complete
-                cost_read.set_value(means[b - 1])
-                if cost_read not in scene.mobjects:
-                    scene.add(cost_read)
-
-        step_through(scene, 0, self.first_steps, show_step, 6 * self.pace, host=readouts[0])
-        self.shown["step_readout"] = (step_read.value, epoch_read.value, cost_read.value)
-
-    def show_epochs(self, scene) -> None:
-        """The full training cost at each recorded epoch end, one epoch at a time."""
-        run = self.run
-        ends = analysis.epoch_ends(run.epochs)
-        epochs, costs = np.asarray(run.epochs[ends]), np.asarray(run.train_cost[ends], np.float64)
-        self.shown.update(epoch_snapshots=ends, epochs=epochs, train_cost=costs)
-        if not len(ends):
-            return
-        n = run.config.train_size or 60000
-        axes = place(cost_axes(float(epochs[-1]), float(costs.max()), "epoch", "{:g}"), ORIGINS[1])
-        heading = text("Then epoch by epoch", SMALL_SIZE)
-        epoch_read = Readout("epoch", epochs[0], TEXT, "{:.0f}", TINY_SIZE)
-        cost_read = Readout(f"cost over all {n:,} training images", costs[0], COST, "{:.4f}", TINY_SIZE)
-        readouts = VGroup(epoch_read, cost_read)
-        legend = VGroup(text("dots: the full training cost at the end of each epoch", TINY_SIZE, COST),
-                        text("the cost axis here has its own scale", TINY_SIZE, MUTED)).arrange(DOWN, aligned_edge=LEFT,
-                                                                                         buff=0.08)
-        label_panel(axes, heading, readouts, legend)
-        scene.play(Write(axes), Write(heading), Write(readouts), Write(legend), run_time=self.pace)
-        line, dots = VMobject(), VGroup()
-        scene.add(line, dots)
-        def show_epoch(k):
-            line.become(axes_polyline(axes, epochs[:k], costs[:k], COST, width=2, opacity=0.6))
-            epoch_read.set_value(epochs[k - 1])
-            cost_read.set_value(costs[k - 1])
-            while len(dots) < k:  # each epoch's dot drops out of the cost readout onto the curve
-                dots.add(falling_dot(cost_read.number, axes.c2p(epochs[len(dots)], costs[len(dots)]), COST))
-
-        dots.add_updater(lambda group, dt: [dot.fall(dt, 0.4 * self.pace) for dot in group])
-        step_through(scene, 0, len(ends), show_epoch, 5 * self.pace, host=readouts)
-        dots.update(np.inf).clear_updaters()  # every dot on its place
-        self.shown["epoch_readout"] = (epoch_read.value, cost_read.value)
-
-
-# Where the origins of the two learning plots sit (left: steps, right: epochs).
-ORIGINS = (np.array([-6.1, -1.8, 0]), np.array([1.1, -1.8, 0]))
-
-
-def place(axes, origin):
-    """Shift ``axes`` so that its (0, 0) lands on ``origin``."""
-    return axes.shift(origin - axes.c2p(0, 0))
-
-
-def side_by_side(readouts, widest, buff: float = 0.4) -> VGroup:
-    """Readouts left to right, each with room for the text of its ``widest`` value (a Readout's number
-    grows to the right as it changes), labels on one line."""
-    x = 0.0
-    for readout, value in zip(readouts, widest):
-        readout.shift(RIGHT * (x - readout.get_left()[0]) - UP * readout.label.get_y())
-        x += readout.label.width + 0.15 + text(readout.fmt.format(value), readout.size).width + buff
-    return VGroup(*readouts)
-
-
-def label_panel(axes, heading, readouts, legend) -> None:
-    """Heading and readouts above a plot, the legend below it, all left-aligned with its labels."""
-    left = axes.labels.get_left()[0]
-    fit_width(heading, 6.3).move_to([left, 2.9, 0], aligned_edge=LEFT)
-    readouts.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(heading, DOWN, buff=0.2, aligned_edge=LEFT)
-    legend.next_to(axes.x_name, DOWN, buff=0.15).align_to(heading, LEFT)
-
-
-def cost_axes(x_max: float, y_max: float, x_name: str, x_format: str) -> PlainAxes:
-    """Axes from 0 to x_max (rounded up to a tick) and 0 to y_max, for a cost curve."""
-    x_step, y_step = nice_step(x_max), nice_step(y_max)
-    return PlainAxes([0, np.ceil(x_max / x_step - 1e-9) * x_step, x_step],
-                     [0, np.ceil(y_max / y_step - 1e-9) * y_step, y_step], 5.1, 3.1, x_name, "cost",
-                     x_format=x_format)
 
 
 class GradientAsNudges(GdvizScene):

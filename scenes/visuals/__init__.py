@@ -48,7 +48,7 @@ from scenes.visuals.typography import (
 )
 from scenes.visuals.images import DigitImage, FramedImage, PixelImage, WeightImage, digit_rgba, signed_rgba
 from scenes.visuals.diagrams import (Ball, ColumnVector, FunctionBox, NetworkDiagram, NeuronColumn, OutputBars, light_layer,
-                                     wish_arrow)
+                                     neuron_fill, wish_arrow)
 from scenes.visuals.plots import (
     CostMap,
     LogEpochAxes,
@@ -109,6 +109,7 @@ __all__ = [
     "NeuronColumn",
     "OutputBars",
     "light_layer",
+    "neuron_fill",
     "wish_arrow",
     "CostMap",
     "LogEpochAxes",

@@ -76,14 +76,16 @@ class NetworkDiagram(VGroup):
 
     Layers larger than ``max_shown`` show ``max_shown`` of their neurons around a '⋮': for a
     784-pixel input, pixels down the middle column of the image (corner pixels are always blank);
-    otherwise the first and last ones. ``shown[l]`` lists which neuron indices are drawn. Edge colour: sign of the weight
-    (blue +, red -); opacity: |w| / max |w| of that layer. ``set_activations`` fills neurons.
+    otherwise the first and last ones. ``shown[l]`` lists which neuron indices are drawn; ``cut`` the layers
+    drawn in part (more than ``max_shown`` neurons). Edge colour: sign of the weight (blue +, red -);
+    opacity: |w| / max |w| of that layer. ``set_activations`` fills neurons.
     """
 
     def __init__(self, sizes, weights=None, max_shown: int = 16, layer_gap: float = 2.2,
                  radius: float = 0.12, height: float = 6.0, edge_width: float = 1.0, **kw):
         super().__init__(**kw)
-        self.sizes = list(sizes)
+        self.sizes, self.max_shown = list(sizes), max_shown
+        self.cut = [l for l, n in enumerate(self.sizes) if n > max_shown]
         self.shown, self.neurons, self.dots = [], VGroup(), VGroup()
         for l, n in enumerate(self.sizes):
             if n == 784 and l == 0:
@@ -140,18 +142,27 @@ class NetworkDiagram(VGroup):
         """The edge carrying weight W_{layer+1}[j, k] (from neuron k of ``layer`` to j of the next)."""
         return self.edges[layer][self.shown[layer + 1].index(j) * len(self.shown[layer]) + self.shown[layer].index(k)]
 
-    def set_activations(self, activations) -> "NetworkDiagram":
-        """Fill each shown neuron with its activation in [0, 1] (``activations[l]`` has sizes[l] values)."""
-        for column, idx, acts in zip(self.neurons, self.shown, activations):
+    def set_activations(self, activations, scales=None) -> "NetworkDiagram":
+        """Fill each shown neuron with its activation in [0, 1] (``activations[l]`` has sizes[l] values),
+        or with its activation / ``scales[l]`` (activations without an upper limit, such as ReLU's)."""
+        scales = scales or [1.0] * len(self.neurons)
+        for column, idx, acts, scale in zip(self.neurons, self.shown, activations, scales):
             for circle, i in zip(column, idx):
-                circle.set_fill(TEXT, opacity=float(np.clip(acts[i], 0, 1)))
+                circle.set_fill(TEXT, opacity=neuron_fill(acts[i], scale))
         return self
 
 
 # --- a network lighting up, functions drawn as boxes ---------------------------------------------
-def light_layer(diagram: NetworkDiagram, layer: int, activations) -> list:
-    """Animations filling the shown neurons of ``layer`` with ``activations`` (sizes[layer],) in [0, 1]."""
-    return [circle.animate.set_fill(TEXT, opacity=float(np.clip(activations[i], 0, 1)))
+def neuron_fill(activation: float, scale: float = 1.0) -> float:
+    """A neuron's fill opacity: its activation / ``scale``, clipped to [0, 1] (``scale`` 1 for activations
+    in [0, 1]; e.g. the layer's largest activation for ReLU's, which have no upper limit)."""
+    return float(np.clip(activation / scale, 0, 1)) if scale != 1.0 else float(np.clip(activation, 0, 1))
+
+
+def light_layer(diagram: NetworkDiagram, layer: int, activations, scale: float = 1.0) -> list:
+    """Animations filling the shown neurons of ``layer`` with ``activations`` (sizes[layer],) in [0, 1],
+    or divided by ``scale`` (see ``neuron_fill``)."""
+    return [circle.animate.set_fill(TEXT, opacity=neuron_fill(activations[i], scale))
             for circle, i in zip(diagram.neurons[layer], diagram.shown[layer])]
 
 
@@ -170,16 +181,17 @@ class FunctionBox(VGroup):
 
 # --- chapter 3: neurons that want to change ------------------------------------------------------
 class NeuronColumn(VGroup):
-    """One layer as a column of circles filled by their activations (n,) in [0, 1], top to bottom,
-    ``spacing`` units apart; ``labels`` (optional strings) sit to the left of each."""
+    """One layer as a column of circles filled by their activations (n,) in [0, 1] (or divided by
+    ``scale``, see ``neuron_fill``), top to bottom, ``spacing`` units apart; ``labels`` (optional strings) sit to
+    the left of each."""
 
     def __init__(self, activations, spacing: float = 0.5, radius: float = 0.17, labels=None,
-                 label_size: int = TINY_SIZE, **kw):
+                 label_size: int = TINY_SIZE, scale: float = 1.0, **kw):
         super().__init__(**kw)
         self.circles, self.labels = VGroup(), VGroup()
         for i, a in enumerate(np.asarray(activations, np.float64)):
             c = Circle(radius=radius, stroke_color=TEXT, stroke_width=1.5, fill_color=TEXT,
-                       fill_opacity=float(np.clip(a, 0, 1)))
+                       fill_opacity=neuron_fill(a, scale))
             self.circles.add(c.move_to(DOWN * spacing * i))
             if labels is not None:
                 self.labels.add(text(labels[i], label_size, MUTED).next_to(c, LEFT, buff=0.12))
