@@ -1,7 +1,7 @@
 """Part: gradient descent on a 1-D toy cost and on a real 1-D slice of the network's cost. The toy
 cost comes from gdcore.toys (and says so on screen); the real slice is computed by gdcore.analysis on
-MNIST from the 'video' run. The small helpers here (graph points, polylines, panels) serve
-scenes/bowl.py too.
+MNIST from the lecture's run ('video' unless the teacher chose another network). The small helpers
+here (graph points, polylines, panels) serve scenes/bowl.py too.
 
     .venv/bin/manim -ql scenes/landscape.py OneDimensionalDescent
 """

@@ -258,7 +258,7 @@ class NudgeVector:
 
 
 class GradientAsNudges(GdvizScene):
-    """Standalone: the gradient as nudges to all weights and biases (from the 'video' run)."""
+    """Standalone: the gradient as nudges to all weights and biases (from the lecture's run)."""
 
     def construct(self):
         self.part = NudgeVector(video_run())
@@ -266,7 +266,7 @@ class GradientAsNudges(GdvizScene):
 
 
 class Learning(GdvizScene):
-    """Standalone: the cost falling, step by step and epoch by epoch (from the 'video' run)."""
+    """Standalone: the cost falling, step by step and epoch by epoch (from the lecture's run)."""
 
     def construct(self):
         self.part = LearningCurve(video_run())
