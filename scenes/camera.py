@@ -24,6 +24,8 @@ part, ``bench/encode_speed.py``.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from manim import Scene, ThreeDScene, config
 from manim.camera.camera import Camera
@@ -78,8 +80,17 @@ X264_PRESET = "veryfast"
 class QuickFileWriter(SceneFileWriter):
     """manim's file writer, encoding H.264 with the ``X264_PRESET`` preset."""
 
-    def open_partial_movie_stream(self, file_path=None) -> None:
-        super().open_partial_movie_stream(file_path)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        spec = getattr(self, "video_encoder", None)   # manim 0.22: the resolved encoder of every segment
+        if spec is not None and spec.codec == "libx264":
+            self.video_encoder = dataclasses.replace(
+                spec, options=tuple(sorted({**dict(spec.options), "preset": X264_PRESET}.items())))
+
+    def open_partial_movie_stream(self, *args, **kwargs) -> None:
+        super().open_partial_movie_stream(*args, **kwargs)
+        if hasattr(self, "video_encoder"):            # manim 0.22: done in __init__
+            return
         context = self._current_encode_job.stream.codec_context
         if context.name == "libx264":          # the codec opens at the first frame, with these options
             context.options = {**context.options, "preset": X264_PRESET}

@@ -13,6 +13,7 @@ A table of scene, seconds, frames per second, size and output path is printed; t
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -52,12 +53,16 @@ def count_frames(path: Path) -> int:
         return sum(1 for _ in container.decode(video=0))
 
 
+# Every frame as a PNG: manim 0.22 calls it "png-sequence" ("png" is now one still); 0.21 "png".
+PNG_FRAMES = "png-sequence" if importlib.util.find_spec("manim._config.output") else "png"
+
+
 def manim_command(entry: Entry, quality: str, fmt: str, media: Path, extra=()) -> list[str]:
     cmd = [sys.executable, "-m", "manim", "render", f"-q{quality}", "--media_dir", str(media)]
     if fmt == "png":
         cmd.append("-s")
     elif fmt == "gif":  # lossless frames, assembled by write_gif (smaller and crisper than manim's GIF)
-        cmd += ["--format", "png"]
+        cmd += ["--format", PNG_FRAMES]
     elif fmt != "mp4":
         cmd += ["--format", fmt]
     return cmd + list(extra) + [entry.path, entry.scene]
@@ -91,6 +96,8 @@ def render_one(entry: Entry, quality: str, fmt: str, out: Path, extra=(), fps: f
         suffix = {"png": ".png", "gif": ".png"}.get(fmt, f".{fmt}")
         made = sorted(p for p in Path(media).rglob(f"{entry.scene}*{suffix}")
                       if not {"partial_movie_files", "sections"} & set(p.parts))
+        if fmt == "gif" and not made:     # manim 0.22 writes the frames as <Scene>/0000.png ...
+            made = sorted(p for p in Path(media).rglob("*.png") if p.parent.name == entry.scene)
         if proc.returncode != 0 or not made:
             lines = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip()]
             return Result(entry, False, seconds, error=(lines[-1] if lines else f"exit code {proc.returncode}")[:200])

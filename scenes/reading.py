@@ -82,10 +82,20 @@ class ReadingPace:
             since = self._captions.pop(said)
             if now - since > 1e-3:
                 self.subtitles.append((said, since, now))
-                if config.write_to_movie and not config.dry_run:    # a movie is written: its .srt too
+                if self._writes_movie():                 # a movie is written: its .srt too
                     self.add_subcaption(said, duration=now - since, offset=since - now)
         for said in on_screen:
             self._captions.setdefault(said, now if arrived is None else arrived)
+
+    def _writes_movie(self) -> bool:
+        """Whether this render writes a video (manim 0.22 resolves it into the file writer's
+        ``output_spec``; 0.21 has ``config.write_to_movie``)."""
+        if config.dry_run:
+            return False
+        spec = getattr(getattr(self.renderer, "file_writer", None), "output_spec", None)
+        if spec is not None:
+            return spec.is_video
+        return bool(config.write_to_movie)
 
     def _note_arrivals(self) -> None:
         now = self.renderer.time

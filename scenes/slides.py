@@ -8,7 +8,19 @@
 ``GDVIZ_PARTS`` picks parts by number (see the README's tables), e.g. ``GDVIZ_PARTS=1-3``. Each
 slide ends on its part's last frame; the fade to the next part opens the next slide.
 """
-from manim_slides import ThreeDSlide
+from manim._config.utils import ManimConfig
+
+# manim-slides 5.7.0 (the newest) sets three config keys that manim 0.22 removed or narrowed; on 0.22
+# give them back as no-ops so that its Slide renders (nothing changes on 0.21).
+if not hasattr(ManimConfig, "write_to_movie"):       # manim >= 0.22: the output format decides
+    ManimConfig.write_to_movie = property(lambda self: True, lambda self, value: None)
+    if not hasattr(ManimConfig, "flush_cache"):      # 0.22: `manim cache clear` instead
+        ManimConfig.flush_cache = property(lambda self: False, lambda self, value: None)
+    _max_files_cached = ManimConfig.max_files_cached  # 0.22: -1, not inf, means unlimited
+    ManimConfig.max_files_cached = _max_files_cached.setter(
+        lambda self, value: _max_files_cached.fset(self, -1 if value == float("inf") else value))
+
+from manim_slides import ThreeDSlide  # noqa: E402
 
 from scenes import settings
 from scenes.camera import StableCameraScene, StableThreeDCamera
