@@ -83,9 +83,9 @@ class LearningCurve:
         chunk = max(1, self.first_steps // 600)  # about a pixel column at 1080p: drawn as its min and max
         def show_step(s):
             b = int(np.searchsorted(ends, s, side="right"))
-            faint.become(axes_polyline(axes, *analysis.envelope(np.minimum(raw[:s], y_top), chunk), COST, width=1,
-                                       opacity=0.3))
-            bold.become(axes_polyline(axes, ends[:b], means[:b], COST, width=4))
+            axes_polyline(axes, *analysis.envelope(np.minimum(raw[:s], y_top), chunk), COST, width=1, opacity=0.3,
+                          into=faint)
+            axes_polyline(axes, ends[:b], means[:b], COST, width=4, into=bold)
             step_read.set_value(s)
             epoch_read.set_value(s / self.per_epoch)
             if b:  # the mean-cost readout appears once the first bin of steps is complete
@@ -118,7 +118,7 @@ class LearningCurve:
         line, dots = VMobject(), VGroup()
         scene.add(line, dots)
         def show_epoch(k):
-            line.become(axes_polyline(axes, epochs[:k], costs[:k], COST, width=2, opacity=0.6))
+            axes_polyline(axes, epochs[:k], costs[:k], COST, width=2, opacity=0.6, into=line)
             epoch_read.set_value(epochs[k - 1])
             cost_read.set_value(costs[k - 1])
             while len(dots) < k:  # each epoch's dot drops out of the cost readout onto the curve

@@ -78,15 +78,21 @@ class PlainAxes(Axes):
 
 
 # --- long curves on linear axes, signed bars ------------------------------------------------------
-def axes_polyline(axes, xs, ys, color, width: float = 3, opacity: float = 1.0) -> VMobject:
+def axes_polyline(axes, xs, ys, color, width: float = 3, opacity: float = 1.0, into: VMobject | None = None) -> VMobject:
     """The polyline through the points (xs[i], ys[i]) of linear ``axes``, mapped in one vectorized step
-    (cheap for thousands of points, so it can be rebuilt every frame)."""
+    (cheap for thousands of points, so it can be rebuilt every frame). With ``into``, that VMobject
+    takes the new points and style in place: far cheaper than ``into.become(...)``, which first aligns
+    the old path's points with the new one's (in a Python loop of ``np.allclose`` calls; it was most of
+    the training-curve part's render time)."""
     xs, ys = np.asarray(xs, np.float64), np.asarray(ys, np.float64)
     origin = axes.c2p(0, 0)
     points = origin + np.outer(xs, axes.c2p(1, 0) - origin) + np.outer(ys, axes.c2p(0, 1) - origin)
-    curve = VMobject(stroke_color=color, stroke_width=width, stroke_opacity=opacity)
+    curve = into if into is not None else VMobject()
+    curve.set_stroke(color=color, width=width, opacity=opacity)
     if len(points):
         curve.set_points_as_corners(points if len(points) > 1 else np.vstack([points, points]))
+    else:
+        curve.clear_points()
     return curve
 
 
