@@ -89,3 +89,26 @@ def preset(name: str, **overrides) -> RunConfig:
 
 def describe(name: str) -> str:
     return PRESETS[name][1]
+
+
+# --- the lecture's experiments on a teacher's network (issue 14) ---------------------------------------
+EXPERIMENTS = ("stumble-gd", "stumble-sgd", "memorise-true", "memorise-shuffled")
+NETWORK_FIELDS = ("sizes", "activation", "cost", "init", "seed", "dtype")   # what "the network" is
+
+
+def experiment(name: str, network: RunConfig) -> RunConfig:
+    """Experiment preset ``name`` (one of EXPERIMENTS) done with the network of ``network`` (a RunConfig).
+
+    For the video's own network: the preset, unchanged. For any other: the network's sizes, activation,
+    cost, initialisation, seed and dtype, trained the experiment's way (its steps or epochs, batch size,
+    training images, labels and snapshots; plain SGD: constant rate, no momentum, no weight decay) at
+    the network's own step size, eta / (1 - momentum) (the step that momentum settles at on a steady
+    slope: the teacher's eta 0.05 with momentum 0.9 is a plain eta of 0.5).
+    """
+    if name not in EXPERIMENTS:
+        raise ConfigError(f"{name!r} is not an experiment; choose from {', '.join(EXPERIMENTS)}")
+    base, network = preset(name), network.validate()
+    if network == VIDEO.validate():
+        return base
+    return dataclasses.replace(base, **{f: getattr(network, f) for f in NETWORK_FIELDS},
+                               eta=round(network.eta / (1 - network.momentum), 12))

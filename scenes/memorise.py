@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, RIGHT, Scene, VGroup, VMobject, Write
 
-from gdcore import analysis, runs
+from gdcore import analysis, presets, runs
+from scenes import settings
 from scenes.camera import GdvizScene
 from scenes.visuals import (SHUFFLED_LABELS, SMALL_SIZE, TEXT, TRUE_LABELS, PlainAxes, Readout, caption,
                             nice_step, recaption, step_through, swatch, title)
@@ -14,8 +15,11 @@ from scenes.visuals import (SHUFFLED_LABELS, SMALL_SIZE, TEXT, TRUE_LABELS, Plai
 
 
 def memorise_runs() -> tuple:
-    """The pair of runs (presets 'memorise-true' and 'memorise-shuffled'), trained once if missing."""
-    return runs.get("memorise-true"), runs.get("memorise-shuffled")
+    """The pair of runs, made with the lecture's network: the presets 'memorise-true' and
+    'memorise-shuffled' for the video's network, else the same experiment (its 1,000 images, epochs,
+    batches and snapshots) with the teacher's network (gdcore.presets.experiment); trained once if missing."""
+    network = settings.lecture_run_config()[0]
+    return tuple(runs.get(presets.experiment(name, network)) for name in ("memorise-true", "memorise-shuffled"))
 
 
 def per_epoch(run) -> dict:
@@ -96,19 +100,28 @@ class TrueAgainstShuffled:
         scene.wait(1)
 
     def conclude(self, scene, stage) -> None:
-        true, shuffled = self.reached["true"], self.reached["shuffled"]
         tests = self.tests
-        stage.note = recaption(scene, stage.note, f"Both get {self.level:.0%} of the {self.n:,} images right: the true "
-                               f"labels by epoch {true}, the shuffled ones only by epoch {shuffled}.", 0.4)
+        stage.note = recaption(scene, stage.note, self.reached_words(), 0.4)
         scene.wait(2)
         stage.note = recaption(scene, stage.note, f"On the 10,000 test images: {tests['true']:.1%} with true labels, "
                                f"{tests['shuffled']:.1%} with shuffled ones (chance is 10%): memorised, not learned.",
                                0.4)
         scene.wait(2.5)
 
+    def reached_words(self) -> str:
+        """How far the shuffled labels got and when each run got there, as the runs say."""
+        true, shuffled = self.reached["true"], self.reached["shuffled"]
+        epochs = int(self.curves["shuffled"]["epoch"][-1])
+        if true is None:
+            return (f"The shuffled labels reach {self.level:.0%} of the {self.n:,} images by epoch {shuffled}; "
+                    f"the true ones never do in {epochs:,} epochs.")
+        return (f"Both get {self.level:.0%} of the {self.n:,} images right: the true labels by epoch {true}, the "
+                f"shuffled ones only by epoch {shuffled}.")
+
 
 class ShuffledLabels(GdvizScene):
-    """Standalone: the presets 'memorise-true' and 'memorise-shuffled'."""
+    """Standalone: the presets 'memorise-true' and 'memorise-shuffled' (the same experiment with the
+    teacher's network when another is chosen)."""
 
     def construct(self):
         self.part = TrueAgainstShuffled(*memorise_runs())

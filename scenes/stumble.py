@@ -1,6 +1,7 @@
-"""Part: the real 784-16-16-10 network, full-batch descent ("a carefully calculating man") against
-mini-batch SGD ("a drunk man stumbling down a hill, but taking quick steps") from one start, seen on
-the PCA plane of both paths through its 13,002-D parameter space (gdcore.landscape): the plane's cost
+"""Part: the lecture's real network (the video's 784-16-16-10, or the teacher's: stumble_runs), full-batch
+descent ("a carefully calculating man") against mini-batch SGD ("a drunk man stumbling down a hill, but
+taking quick steps") from one start, seen on the PCA plane of both paths through its parameter space
+(13,002-D for the video's network; gdcore.landscape): the plane's cost
 seen from above, then stood up as a landscape (visuals.CostSurface) with both balls at their true costs;
 then a random plane for contrast.
 
@@ -14,18 +15,23 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Create, FadeIn, GrowFromCenter, GrowFromEdge, Line, Scene, Triangle,
                    ValueTracker, VGroup, VMobject, Write, linear)
 
-from gdcore import landscape, load_mnist, runs
+from gdcore import landscape, load_mnist, presets, runs
+from scenes import network_words, settings
 from scenes.camera import GdvizScene
 from scenes.sgd import ShowsReadouts, on_baseline
 from scenes.stumble_asides import StumbleAsides
 from scenes.visuals import (FULL_BATCH, MINI_BATCH, MUTED, TINY_SIZE, Ball, CostSurface, Readout, caption, cascade,
                             cost_legend, nice_step, recaption, swatch, text, title)
+from scenes.weights import cost_word
 
 
 def stumble_runs():
-    """The two runs of the comparison (presets 'stumble-gd' and 'stumble-sgd'): loaded from the cache,
-    trained once if missing (about 3 s each)."""
-    return runs.get("stumble-gd"), runs.get("stumble-sgd")
+    """The two runs of the comparison, made with the lecture's network: the presets 'stumble-gd' and
+    'stumble-sgd' for the video's network, else the same experiment (its steps, batches, images and
+    snapshots) with the teacher's network (gdcore.presets.experiment). Loaded from the cache, trained
+    once if missing (about 3 s each for the video's network, 15-40 s for a 784-256-10 one)."""
+    network = settings.lecture_run_config()[0]
+    return tuple(runs.get(presets.experiment(name, network)) for name in ("stumble-gd", "stumble-sgd"))
 
 
 # --- the real network on a plane through its parameter space -------------------------------
@@ -103,9 +109,10 @@ class RealStumble(StumbleAsides, ShowsReadouts):
         self.stand_up(scene, stage)
         self.drop_in(scene, stage)
         self.race(scene, stage, self.first_shown, int(self.gd.steps[-1]), 7.0,
-                  "Then one step each at a time: the full batch walks carefully; the mini-batch stumbles.")
-        self.say(scene, stage, "Each mini-batch step goes downhill on its own 10 images' cost: "
-                               "a different surface every step, not this one.", wait=2.0)
+                  f"Then one step each at a time{self.step_words()}: the full batch walks carefully; "
+                  "the mini-batch stumbles.")
+        self.say(scene, stage, f"Each mini-batch step goes downhill on its own {self.sgd.config.batch_size} images' "
+                               "cost: a different surface every step, not this one.", wait=2.0)
         self.race(scene, stage, int(self.gd.steps[-1]), int(self.sgd.steps[-1]), 6.0,
                   f"The full batch has stopped after {int(self.gd.steps[-1])} steps; the mini-batch goes on "
                   f"to {int(self.sgd.steps[-1]):,}: one pass over the images.")
@@ -114,6 +121,19 @@ class RealStumble(StumbleAsides, ShowsReadouts):
             self.sideways(scene, stage)
         if self.contrast:
             self.random_plane(scene, stage)
+
+    # --- words that name the network (the video's needs none: its lecture introduced it) -------------
+    def videos_network(self) -> bool:
+        """Whether the runs train the video's network (784-16-16-10, sigmoid, quadratic cost)."""
+        c, v = self.gd.config, presets.VIDEO
+        return (tuple(c.sizes), c.activation, c.cost) == (tuple(v.sizes), v.activation, v.cost)
+
+    def network_name(self) -> str:
+        return "real" if self.videos_network() else network_words.shape(self.net.sizes)
+
+    def step_words(self) -> str:
+        """How both runs step, for another network than the video's: ' (plain steps of η = 0.5)'."""
+        return "" if self.videos_network() else f" (plain steps of η = {self.gd.config.eta:g} for both)"
 
     def say(self, scene, stage, line: str, wait: float = 0.0) -> None:
         stage.note = recaption(scene, stage.note, line, 0.4 * self.pace)
@@ -135,8 +155,9 @@ class RealStumble(StumbleAsides, ShowsReadouts):
 
     def show_plane(self, scene) -> SimpleNamespace:
         e1, e2 = self.plane.explained
-        heading = title(f"The real network: {self.net.num_params:,} parameters, seen on a plane")
-        sub = VGroup(text(f"Surface: the full-batch cost over {len(self.X):,} training images on a 2-D slice through "
+        heading = title(f"The {self.network_name()} network: {self.net.num_params:,} parameters, seen on a plane")
+        sub = VGroup(text(f"Surface: the full-batch {cost_word(self.gd.config)} over {len(self.X):,} training images "
+                          "on a 2-D slice through "
                           f"{self.net.num_params:,}-D space,", TINY_SIZE, MUTED),
                      text(f"the plane through the full batch's end that best fits both paths (PCA: {e1:.0%} + {e2:.0%} "
                           "of their spread)", TINY_SIZE, MUTED)).arrange(DOWN, buff=0.08)

@@ -2,12 +2,15 @@
 beside the falling cost and rising test accuracy (all read from a recorded run)."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Arrow, Create, Dot, FadeIn, FadeOut, GrowFromCenter,
                    GrowFromEdge, Group, ReplacementTransform, Scene, ShowPassingFlash, Transform, VGroup, VMobject,
                    Write, smooth, squish_rate_func)
 
 from gdcore import analysis, load_mnist, runs
+from scenes import network_words
 from scenes.camera import GdvizScene
 from scenes.visuals import (ACCURACY, COST, GRADIENT, MUTED, NEGATIVE, POSITIVE, SMALL_SIZE, TEXT, TINY_SIZE,
                             ColumnVector, FunctionBox, LogEpochAxes, NetworkDiagram, OutputBars, PixelImage, Readout,
@@ -15,23 +18,32 @@ from scenes.visuals import (ACCURACY, COST, GRADIENT, MUTED, NEGATIVE, POSITIVE,
 
 
 class EvolvingWeights:
-    """The weight images of the 16 first-layer neurons, snapshot by snapshot, with cost and accuracy.
+    """The weight images of the first hidden layer's neurons (its first ``SHOWN`` when it has more, said
+    on screen), snapshot by snapshot, with cost and accuracy.
 
-    ``shown`` records what is put on screen: the snapshot indices stepped through and, for each,
-    the cost and test accuracy read from the run (tests compare them with gdcore).
+    ``shown`` records what is put on screen: the neurons drawn and how many the layer has, the
+    snapshot indices stepped through and, for each, the cost and test accuracy read from the run
+    (tests compare them with gdcore).
     """
 
     name = "What the first layer learns"
     image_class = WeightImage  # one crisp ImageMobject per neuron (bench/render_speed.py swaps it)
+    SHOWN = 16                 # a 4 x 4 grid
 
     def __init__(self, run, seconds: float = 10.0):
         self.run, self.seconds = run, seconds
-        self.shown = {"snapshots": [], "train_cost": [], "test_accuracy": [], "epoch": []}
+        self.neurons = list(range(min(self.SHOWN, run.config.sizes[1])))
+        self.shown = {"snapshots": [], "train_cost": [], "test_accuracy": [], "epoch": [],
+                      "neurons": self.neurons, "layer_size": int(run.config.sizes[1])}
 
     def first_layer(self, i: int) -> np.ndarray:
-        """(16, 784) first-layer weights at snapshot i."""
+        """(n, 784) first-layer weights at snapshot i, n = the layer's size."""
         n_hidden, n_in = self.run.config.sizes[1], self.run.config.sizes[0]
         return self.run.params[i, :n_hidden * n_in].reshape(n_hidden, n_in)
+
+    def drawn(self, i: int) -> np.ndarray:
+        """(len(self.neurons), 784): the weights of the neurons drawn, at snapshot i."""
+        return self.first_layer(i)[self.neurons]
 
     def _record(self, i: int) -> None:
         self.shown["snapshots"].append(i)
@@ -42,16 +54,21 @@ class EvolvingWeights:
     def build(self):
         run = self.run
         heading = title("The first hidden layer: each neuron's 784 weights as an image")
-        images = Group(*[self.image_class(w, height=1.15) for w in self.first_layer(0)])
+        images = Group(*[self.image_class(w, height=1.15) for w in self.drawn(0)])
         images.arrange_in_grid(4, 4, buff=0.1).to_edge(LEFT, buff=0.5).shift(DOWN * 0.1)
         key = VGroup(text("blue = positive weight", TINY_SIZE, POSITIVE),
                      text("red = negative weight", TINY_SIZE, NEGATIVE)).arrange(RIGHT, buff=0.4)
         key.next_to(images, DOWN, buff=0.12).align_to(images, LEFT)
+        if len(self.neurons) < run.config.sizes[1]:      # a wider layer: which of its neurons these are
+            key.add(text(f"its first {len(self.neurons)} of {run.config.sizes[1]:,} neurons", TINY_SIZE, MUTED)
+                    .next_to(images, UP, buff=0.12).align_to(images, LEFT))
 
         epochs = run.epochs[1:]
         first, last = max(epochs[0], 1e-4), epochs[-1]
         cost_axes = LogEpochAxes(first, last, float(np.ceil(run.train_cost.max() * 2) / 2),
-                                 "cost (mean over the 60,000 training images)", height=1.45)
+                                 "cost (mean over the 60,000 training images)" if run.config.cost == "quadratic" else
+                                 f"{cost_word(run.config)}, mean over {run.config.train_size or 60000:,} images",
+                                 height=1.45)
         acc_axes = LogEpochAxes(first, last, 1.0, "accuracy on the 10,000 test images", height=1.45,
                                 y_format="{:.0%}")
         VGroup(cost_axes, acc_axes).arrange(DOWN, buff=0.5).to_edge(RIGHT, buff=0.55).shift(DOWN * 0.25)
@@ -82,7 +99,7 @@ class EvolvingWeights:
 
         def show_snapshot(i):
             self._record(i)
-            for image, w in zip(images, self.first_layer(i)):
+            for image, w in zip(images, self.drawn(i)):
                 image.set_weights(w)
             cost_axes.trace(cost_trace, run.epochs[1:i + 1], run.train_cost[1:i + 1])
             acc_axes.trace(acc_trace, run.epochs[1:i + 1], run.test_accuracy[1:i + 1])
@@ -93,10 +110,16 @@ class EvolvingWeights:
             acc_read.set_value(run.test_accuracy[i])
 
         step_through(scene, 0, len(run.steps) - 1, show_snapshot, self.seconds, host=images)
-        final = caption(f"After {run.epochs[-1]:g} epochs: {run.test_accuracy[-1]:.2%} of the 10,000 test "
+        final = caption(f"After {run.epochs[-1]:g} epoch{'' if run.epochs[-1] == 1 else 's'}: "
+                        f"{run.test_accuracy[-1]:.2%} of the 10,000 test "
                         "digits right, yet the images still look almost random.", SMALL_SIZE)
         scene.play(FadeOut(note), arrive([epoch_read.number, acc_read.number], final), run_time=1)  # from the readouts
         scene.wait(2)
+
+
+def cost_word(config) -> str:
+    """The cost's name on an axis: 'cost' for the video's quadratic cost, 'cross-entropy cost' for another."""
+    return "cost" if config.cost == "quadratic" else f"{network_words.cost_name(config.cost)} cost"
 
 
 def video_run():
@@ -325,9 +348,38 @@ class OtherFirstLayers:
 
 def other_networks() -> list:
     """[(run, name)] of the comparison: the lecture's network, the 'tweaked' one and the 'symmetric' one
-    (trained once if missing: about 45 s and 5 s)."""
-    return [(video_run(), "the lecture's network"), (runs.get("tweaked"), "wider, ReLU, cross-entropy"),
-            (runs.get("symmetric"), "started with all weights equal")]
+    (trained once if missing: about 45 s and 5 s), leaving out a comparison network that is the lecture's
+    own (``same_network``: one panel per network). The 'tweaked' one is named by what sets it apart
+    from the lecture's network."""
+    from gdcore.presets import preset
+
+    lecture = video_run()
+    chosen = [(lecture, "the lecture's network")]
+    for name, label in (("tweaked", None), ("symmetric", "started with all weights equal")):
+        if not same_network(preset(name), lecture.config):
+            run = runs.get(name)
+            chosen.append((run, label or unlike(run.config, lecture.config)))
+    return chosen
+
+
+def same_network(a, b) -> bool:
+    """Whether configs ``a`` and ``b`` train the same network the same way, however long (one may be the
+    other trained for fewer epochs)."""
+    a, b = a.validate(), b.validate()
+    length = {"epochs": None, "steps": None, "log_snapshots": 0, "epoch_snapshots": 0, "snapshot_every": None}
+    return dataclasses.replace(a, **length) == dataclasses.replace(b, **length)
+
+
+def unlike(config, lecture) -> str:
+    """What sets network ``config`` apart from the lecture's, in a few words: 'wider, ReLU, cross-entropy'
+    (its layer sizes are under its panel)."""
+    widest, lectures = max(config.sizes[1:-1]), max(lecture.sizes[1:-1])
+    words = ["wider" if widest > lectures else "narrower"] if widest != lectures else []
+    if config.activation != lecture.activation:
+        words.append(network_words.activation_name(config.activation))
+    if config.cost != lecture.cost:
+        words.append(network_words.cost_name(config.cost))
+    return ", ".join(words) or "trained another way"
 
 
 class OtherNetworks(GdvizScene):

@@ -1,0 +1,263 @@
+"""Chapter 2's parts 8-15 played with the teacher's networks of tests/networks.py (issue 14): ``book``
+(784-30-10, sigmoid, quadratic cost) and ``tweaked`` (784-256-10, ReLU, softmax + cross-entropy). Each part
+plays with its layout held and its texts readable, its last frame is drawn, and what it shows is that
+network's own numbers, computed again here from the run's parameters (the forward pass and both costs
+written out below), not the video's."""
+import numpy as np
+import pytest
+
+from gdcore import load_mnist, runs
+from gdcore.presets import preset
+from networks import assert_plays_well, last_frame, network_run, played
+from scenes.accuracy import HowWellItDoes, NoiseImages
+from scenes.dreams import WhatItThinksADigitIs
+from scenes.memorise import ShuffledLabels
+from scenes.stumble import RealNetworkStumble
+from scenes.weights import BlankPixels, HiddenWeights, OtherNetworks
+
+NETWORKS = ["book", "tweaked"]
+SIZES = {"book": (784, 30, 10), "tweaked": (784, 256, 10)}
+NETWORK = ("sizes", "activation", "cost", "init", "seed", "dtype")
+
+
+# --- the network, written out here ------------------------------------------------------------------
+def outputs_by_hand(config, theta, X) -> np.ndarray:
+    """(n, 10) outputs of the network of ``config`` with flat parameters ``theta`` (layer by layer, W row-major
+    then b): hidden layers f(W a + b), the output layer sigmoid (quadratic cost) or softmax (cross-entropy)."""
+    a, i, sizes = np.asarray(X, np.float64), 0, config.sizes
+    theta = np.asarray(theta, np.float64)
+    for layer, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        W = theta[i:i + n_in * n_out].reshape(n_out, n_in)
+        b = theta[i + n_in * n_out:i + n_in * n_out + n_out]
+        i += n_in * n_out + n_out
+        z = a @ W.T + b
+        if layer == len(sizes) - 1 and config.cost == "cross_entropy":
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            a = e / e.sum(axis=1, keepdims=True)
+        elif layer == len(sizes) - 1 or config.activation == "sigmoid":
+            with np.errstate(over="ignore"):
+                a = 1 / (1 + np.exp(-z))
+        else:
+            a = np.maximum(z, 0)
+    assert i == len(theta)
+    return a
+
+
+def costs_by_hand(config, outputs, labels) -> np.ndarray:
+    """(n,) the cost of each example: -log a_y (cross-entropy), or sum_j (a_j - y_j)^2."""
+    labels = np.asarray(labels)
+    if config.cost == "cross_entropy":
+        return -np.log(outputs[np.arange(len(labels)), labels])
+    return ((outputs - np.eye(10)[labels]) ** 2).sum(axis=1)
+
+
+def parameters_by_hand(sizes) -> int:
+    return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def pixels(images) -> np.ndarray:
+    return np.asarray(images, np.float64).reshape(len(images), -1) / 255
+
+
+def said(scene) -> str:
+    """Every text the scene put on screen, one a line."""
+    return "\n".join(what for _, what in scene.reading_said.values())
+
+
+def played_well(name, scene_class):
+    scene = played(name, scene_class)
+    assert_plays_well(scene)
+    last_frame(scene)
+    return scene, network_run(name)
+
+
+def test_the_networks_are_the_teachers():
+    for name in NETWORKS:
+        config = network_run(name).config
+        assert tuple(config.sizes) == SIZES[name]
+        assert (config.activation, config.cost) == {"book": ("sigmoid", "quadratic"),
+                                                     "tweaked": ("relu", "cross_entropy")}[name]
+
+
+# --- part 8: the stumble, done with the teacher's network -------------------------------------------
+@pytest.mark.parametrize("name", NETWORKS)
+def test_stumble_is_the_experiment_on_the_teachers_network(name):
+    scene, run = played_well(name, RealNetworkStumble)
+    part, shown, words = scene.part, scene.part.shown, said(scene)
+    network = run.config
+    for key, experiment in (("gd", part.gd), ("sgd", part.sgd)):
+        c = experiment.config
+        assert [getattr(c, f) for f in NETWORK] == [getattr(network, f) for f in NETWORK], key
+        assert c.eta == pytest.approx(network.eta / (1 - network.momentum))       # the network's own step size
+        assert (c.momentum, c.weight_decay, c.schedule, c.train_size) == (0, 0, "constant", 10000)
+        assert experiment.params.shape[1] == parameters_by_hand(network.sizes)
+    assert (part.gd.config.batch_size, part.gd.config.steps) == (None, 100)        # the experiment's own
+    assert (part.sgd.config.batch_size, part.sgd.config.steps) == (10, 1000)
+    assert shown["num_params"] == parameters_by_hand(network.sizes)
+    data = load_mnist()
+    X, labels = pixels(data.train_images[:10000]), data.train_labels[:10000]
+    for key, experiment in (("gd", part.gd), ("sgd", part.sgd)):                  # the balls' true costs
+        cost = costs_by_hand(network, outputs_by_hand(network, experiment.params[-1], X), labels).mean()
+        assert shown["conclusion"][f"{key}_cost"] == pytest.approx(cost, rel=1e-4)
+        assert shown["readouts"][f"{key} cost"][-1] == pytest.approx(cost, rel=1e-4)
+    start = costs_by_hand(network, outputs_by_hand(network, part.gd.params[0], X), labels).mean()
+    assert shown["start"]["cost"] == pytest.approx(start, rel=1e-4)
+    assert f"The {'-'.join(map(str, SIZES[name]))} network: {parameters_by_hand(SIZES[name]):,} parameters" in words
+    assert f"plain steps of η = {part.gd.config.eta:g} for both" in words
+    assert "its own 10 images' cost" in words
+    assert ("full-batch cross-entropy cost over" in words) == (name == "tweaked")
+    assert "13,002" not in words
+
+
+# --- part 9: the first layer's weight images -----------------------------------------------------------
+@pytest.mark.parametrize("name", NETWORKS)
+def test_hidden_weights_show_sixteen_of_the_layer_and_say_so(name):
+    scene, run = played_well(name, HiddenWeights)
+    part, shown, words = scene.part, scene.part.shown, said(scene)
+    width = SIZES[name][1]
+    assert shown["layer_size"] == width and shown["neurons"] == list(range(16))
+    assert f"its first 16 of {width} neurons" in words
+    images = [m for m in scene.mobjects if type(m).__name__ == "Group" and len(m) == 16]
+    assert len(images) == 1 and all(hasattr(image, "set_weights") for image in images[0])
+    last = shown["snapshots"][-1]
+    assert last == len(run.steps) - 1
+    W = run.params[last][:width * 784].reshape(width, 784)
+    assert np.array_equal(part.drawn(last), W[:16])
+    data = load_mnist()
+    outputs = outputs_by_hand(run.config, run.params[last], pixels(data.train_images))
+    assert shown["train_cost"][-1] == pytest.approx(costs_by_hand(run.config, outputs, data.train_labels).mean(),
+                                                    rel=1e-4)
+    test = outputs_by_hand(run.config, run.params[last], pixels(data.test_images)).argmax(axis=1)
+    assert shown["test_accuracy"][-1] == pytest.approx(np.mean(test == data.test_labels), abs=1e-4)
+    assert f"{np.mean(test == data.test_labels):.2%} of the 10,000 test digits right" in words
+    cost_axis = "cross-entropy cost, mean over 60,000 images" if name == "tweaked" else "\ncost (mean over the 60,000"
+    assert cost_axis in "\n" + words
+    assert f"training run of the {'-'.join(map(str, SIZES[name]))} network" in words
+
+
+# --- part 10: the blank pixels ---------------------------------------------------------------------------
+@pytest.mark.parametrize("name", NETWORKS)
+def test_blank_pixels_of_the_teachers_network(name):
+    scene, run = played_well(name, BlankPixels)
+    shown, words = scene.part.shown, said(scene)
+    images = load_mnist().train_images.reshape(60000, -1)
+    blank = images.max(axis=0) == 0
+    width = SIZES[name][1]
+    first = run.params[0][:width * 784].reshape(width, 784)[:, blank].astype(np.float64)
+    last = run.params[-1][:width * 784].reshape(width, 784)[:, blank].astype(np.float64)
+    assert shown["blank_pixels"] == blank.sum() == 67
+    assert shown["max_change"] == pytest.approx(np.abs(last - first).max(), abs=1e-7)
+    if run.config.weight_decay:             # tweaked: decay (through momentum too) shrinks them all alike
+        ratios = last / first
+        assert shown["shrink_factor"] == pytest.approx(np.median(ratios), rel=1e-6) and np.median(ratios) < 1
+        assert np.abs(ratios - np.median(ratios)).max() < 1e-3
+        assert f"all by the same factor {np.median(ratios):.2g}" in words
+    else:                                   # book: no decay, so not a bit of them moved
+        assert shown["max_change"] == 0 and "so their weights never changed" in words
+
+
+# --- parts 11 and 12: the score, the mistakes, the noise ----------------------------------------------------
+@pytest.mark.parametrize("name", NETWORKS)
+def test_score_on_the_test_set(name):
+    scene, run = played_well(name, HowWellItDoes)
+    shown, words = scene.part.shown, said(scene)
+    data = load_mnist()
+    outputs = outputs_by_hand(run.config, run.params[-1], pixels(data.test_images))
+    right = outputs.argmax(axis=1) == data.test_labels
+    assert shown["accuracy"] == right.mean()
+    assert f"{int(right.sum()):,} of 10,000 right: {right.mean():.2%}" in words
+    assert shown["counted"][-1] == 10000 and shown["correct"][-1] == right.sum()
+    assert len(shown["mistakes"]) == 12 and [m[0] for m in shown["mistakes"]] == np.flatnonzero(~right)[:12].tolist()
+    for index, guess, confidence in shown["mistakes"]:
+        assert guess != data.test_labels[index]
+        assert confidence == pytest.approx(outputs[index, guess], abs=1e-5)
+        assert f"says {guess} ({confidence:.2f})" in words
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_confident_nonsense(name):
+    scene, run = played_well(name, NoiseImages)
+    shown, words = scene.part.shown, said(scene)
+    noise = np.random.default_rng(0).random((1000, 784))
+    outputs = outputs_by_hand(run.config, run.params[-1], noise)
+    assert shown["counts"] == np.bincount(outputs.argmax(axis=1), minlength=10).tolist()
+    top = outputs.max(axis=1).mean()
+    assert shown["mean_top_activation"] == pytest.approx(top, abs=1e-5)
+    assert shown["outputs"] == pytest.approx(outputs[0].tolist(), abs=1e-5)
+    assert f"It answers '{outputs[0].argmax()}' with activation {outputs[0].max():.2f}" in words
+    assert f"Mean of its largest output over these images: {top:.2f}" in words
+
+
+# --- part 13: descent on the pixels, on the network's own cost -----------------------------------------------
+@pytest.mark.parametrize("name", NETWORKS)
+def test_what_it_thinks_descends_the_networks_own_cost(name):
+    scene, run = played_well(name, WhatItThinksADigitIs)
+    part, shown, words = scene.part, scene.part.shown, said(scene)
+    digit = shown["digit"]
+    for d, path in part.paths.items():
+        outputs = outputs_by_hand(run.config, run.params[-1], path["images"])
+        costs = costs_by_hand(run.config, outputs, [d] * len(outputs))     # -log a_5 for cross-entropy
+        assert path["costs"] == pytest.approx(costs, rel=1e-6, abs=1e-9)
+        assert shown["final"][d] == pytest.approx(outputs[-1, d], abs=1e-9)
+        assert shown["final_answer"][d] == outputs[-1].argmax()
+    assert shown["cost"] == pytest.approx(part.paths[digit]["costs"].tolist())
+    assert shown["cost"][-1] < shown["cost"][0]
+    answer, final = shown["final_answer"][digit], shown["final"][digit]
+    assert f"it answers {answer} with activation" in words
+    hits = sum(shown["final_answer"][d] == d for d in range(10))
+    assert f"({hits} of 10 as the intended digit)" in words
+
+
+# --- part 14: memorisation, done with the teacher's network ----------------------------------------------------
+@pytest.mark.parametrize("name", NETWORKS)
+def test_memorisation_is_the_experiment_on_the_teachers_network(name):
+    scene, run = played_well(name, ShuffledLabels)
+    part, shown, words = scene.part, scene.part.shown, said(scene)
+    network = run.config
+    for key, memo in part.runs.items():
+        c = memo.config
+        assert [getattr(c, f) for f in NETWORK] == [getattr(network, f) for f in NETWORK], key
+        assert (c.train_size, c.batch_size, c.epochs, c.momentum, c.weight_decay) == (1000, 10, 300, 0, 0)
+        assert c.shuffle_labels == (key == "shuffled")
+    data = load_mnist()
+    X = pixels(data.train_images[:1000])
+    labels = {"true": data.train_labels[:1000],
+              "shuffled": np.random.default_rng([0, 1]).permutation(data.train_labels[:1000])}
+    for key, memo in part.runs.items():
+        curve = shown["curves"][key]
+        assert curve["epoch"] == list(range(301))
+        for e in (0, 10, 300):
+            i = int(np.flatnonzero(np.isclose(memo.epochs, e))[0])
+            outputs = outputs_by_hand(network, memo.params[i], X)
+            assert curve["train_accuracy"][e] == pytest.approx(np.mean(outputs.argmax(1) == labels[key]), abs=1e-9)
+            assert curve["train_cost"][e] == pytest.approx(costs_by_hand(network, outputs, labels[key]).mean(),
+                                                           rel=1e-4, abs=1e-6)      # float32 runs
+        hits = [e for e, a in enumerate(curve["train_accuracy"]) if a >= shown["level"]]
+        assert shown["reached"][key] == (hits[0] if hits else None)
+    assert f"The lecture's network ({'-'.join(map(str, SIZES[name]))})" in words
+    assert f"(η = {part.runs['true'].config.eta:g})" in words
+    assert f"{shown['test_accuracy']['shuffled']:.1%} with shuffled ones" in words
+
+
+# --- part 15: other networks' first layers, the lecture's shown once -----------------------------------------------
+@pytest.mark.parametrize("name", NETWORKS)
+def test_other_networks_show_the_lectures_once(name, monkeypatch):
+    # The 'tweaked' panel is the preset's network trained for 1 epoch (tests/networks.py), not 20: the same
+    # network, made in seconds. (The lecture's own 'tweaked' is never fetched: it is shown once, as the lecture's.)
+    get, quick = runs.get, network_run("tweaked")
+    monkeypatch.setattr(runs, "get", lambda what, *a, **kw: quick if what == "tweaked" else get(what, *a, **kw))
+    scene, run = played_well(name, OtherNetworks)
+    panels, words = scene.part.shown["networks"], said(scene)
+    assert panels[0]["label"] == "the lecture's network" and panels[0]["sizes"] == list(SIZES[name])
+    assert [p["sizes"] for p in panels].count([784, 256, 10]) == 1          # tweaked is not shown twice
+    assert [p["label"] for p in panels][1:] == (["wider, ReLU, cross-entropy"] if name == "book" else []) + [
+        "started with all weights equal"]
+    width = SIZES[name][1]
+    assert (panels[0]["neurons"], panels[0]["of"]) == (16, width)
+    assert f"{'-'.join(map(str, SIZES[name]))}: its first 16 of {width}" in words
+    W = run.params[-1][:width * 784].reshape(width, 784)[:16].astype(np.float64)
+    assert panels[0]["largest_difference"] == pytest.approx(np.abs(W - W[0]).max(), rel=1e-6)
+    assert panels[0]["test_accuracy"] == run.test_accuracy[-1]
+    symmetric = panels[-1]
+    assert symmetric["sizes"] == list(preset("symmetric").sizes) and symmetric["largest_difference"] == 0
+    assert f"stays a copy of the others forever: {symmetric['test_accuracy']:.1%}" in words
