@@ -146,8 +146,8 @@ def default_screens(deltas=Network._deltas, backprop=Network.backprop, net=None)
                                      "delta *= slope", "deltas.append(delta)"),
                       "Back through the layers: delta @ W (each neuron's summed wishes), times σ′.")
     else:
-        chain = Group("chain back", ("for l in range(", "np.matmul(delta, self.weights[l]", "weighted_inputs[l - 1] > 0",
-                                     "delta *= slope", "deltas.append(delta)"),
+        chain = Group("chain back", ("for l in range(", "np.matmul(delta, self.weights[l]",
+                                     "weighted_inputs[l - 1] > 0", "delta *= slope", "deltas.append(delta)"),
                       "Back through the layers: delta @ W (each neuron's summed wishes), times ReLU′: 1 where "
                       "z > 0, else 0.")
     average = Group("average over the batch", ("1.0 / n", "np.matmul(delta.T, activations[l]",
@@ -320,7 +320,8 @@ class TheCode:
             d = wishes.deltas(net, ex.x, ex.y)[-2]
             drawn = shown_neurons(len(d))                     # a wide layer: its first and last 8, '⋮' between
             self.shown["values"]["layer delta drawn"] = drawn
-            entries = [f"{d[k]:+.3f}".replace("-", "−") for k in drawn]
+            # exactly 0: a ReLU that is off
+            entries = ["0" if d[k] == 0 else f"{d[k]:+.3f}".replace("-", "−") for k in drawn]
             colors = [signed_color(d[k]) for k in drawn]
             if len(drawn) < len(d):
                 entries.insert(len(drawn) // 2, "⋮")

@@ -55,6 +55,8 @@ def compact(v: float, sign: bool = True) -> str:
     """At most 7 characters: '+0.098', '−0.0045', '+6.8e−5' (a true minus sign)."""
     if v == 0:
         return "0"                              # a ReLU that is off: exactly nothing
+    if float(v).is_integer():                   # a ReLU's slope where it is on: exactly 1
+        return f"{v:+.0f}".replace("-", "−") if sign else f"{v:.0f}".replace("-", "−")
     s = f"{v:+.3f}" if abs(v) >= 0.01 else f"{v:+.4f}" if abs(v) >= 0.001 else f"{v:+.1e}".replace("e-0", "e-")
     s = s.replace("-", "−")
     return s if sign else s.lstrip("+")
@@ -117,7 +119,8 @@ class AddingUpWishes:
         column = NeuronColumn(activations[rows] / fill_scale(activations), spacing=ROW, radius=0.1,
                               labels=[str(k) for k in rows] if cut else None)
         column.move_to([GRID_LEFT - 0.35, -0.05, 0], aligned_edge=RIGHT)
-        grid = WishGrid(step["wishes"][cols][:, rows]).move_to([GRID_LEFT, column.get_center()[1], 0], aligned_edge=LEFT)
+        grid = WishGrid(step["wishes"][cols][:, rows])
+        grid.move_to([GRID_LEFT, column.get_center()[1], 0], aligned_edge=LEFT)
         cell = GRID_WIDTH / len(cols)
         later = self.activations[layer]
         header = NeuronColumn(later[cols] / fill_scale(later), spacing=cell, radius=0.1).circles.rotate(np.pi / 2)

@@ -113,7 +113,8 @@ class ChainRuleInSymbols:
              (r"=", r"=", None, TEXT),
              (r"a_k^{(L-1)}", tex_number(a_k), ("how active", f"neuron {k} is"), TEXT),
              (r"\cdot", r"\times", None, TEXT),
-             (r"(a_j^{(L)} - y_j)", rf"({tex_number(a_j)} - {y_j:g})", ("∂C/∂z: how far off", f"output {j} is"), COST)])
+             (r"(a_j^{(L)} - y_j)", rf"({tex_number(a_j)} - {y_j:g})", ("∂C/∂z: how far off", f"output {j} is"),
+              COST)])
         result = self.result(columns, product)
         check = self.check(i, product)
         return self.derive(scene, note, columns, result, check, [

@@ -194,7 +194,7 @@ class ThreeWays:
         n = len(w["previous"])
         self.note = caption(f"a = σ(w·a⁽{L - 1}⁾ + b): its {n} weights, its bias, and the {n} activations "
                             "feeding it decide it." if self.on == "a" else
-                            f"z = w·a⁽{L - 1}⁾ + b, and softmax turns the {self.example.net.sizes[-1]} z's into the "
+                            f"z = w·a⁽{L - 1}⁾ + b, and softmax turns the {len(self.example.y)} z's into the "
                             f"outputs: its {n} weights, its bias and the {n} activations feeding it decide z.")
         scene.play(Write(heading), cascade([GrowFromCenter(c) for c in previous.circles], lag_ratio=0.05),
                    *([Write(previous.labels)] if cut else []),
@@ -258,9 +258,10 @@ class ThreeWays:
         w = self.ways
         self.shown["bias"] = w["bias"]
         if self.on == "z":
-            return self.panel(scene, "1. Raise its bias b", ["∂z/∂b = 1", f"(z = {signed(w['z'], 3)})"], [TEXT, MUTED],
-                              target, "Its wish is on z itself, and z moves one for one with b: no slope stands in "
-                                      "the way of any handle.")
+            return self.panel(scene, "1. Raise its bias b", ["∂z/∂b = 1", f"(z = {signed(w['z'], 3)})"],
+                              [TEXT, MUTED], target,
+                              "Its wish is on z itself, and z moves one for one with b: no slope stands in the way "
+                              "of any handle.")
         return self.panel(scene, "1. Raise its bias b", [f"∂a/∂b = σ′(z) = {w['bias']:.4f}", f"(z = {signed(w['z'], 3)})"],
                    [TEXT, MUTED], target,
                    f"Every way goes through σ′(z) = {w['slope']:.4f}: this neuron is far from firing, "
@@ -285,9 +286,11 @@ class ThreeWays:
     def change_the_previous_layer(self, scene, previous, edges, old) -> None:
         w, q = self.ways, self.on
         unit = 0.4 / max(float(np.abs(w["activations"]).max()), 1e-12)
+        # beside each circle, or left of the neuron numbers when a wide layer's circles carry them
+        left = previous.labels.get_left()[0] - previous.circles[0].get_left()[0] if len(previous.labels) else 0.0
         arrows = VGroup(*[wish_arrow(c, v, unit, side=LEFT).move_to(
-            c.get_left() + LEFT * 0.25, aligned_edge=DOWN if v > 0 else UP) for c, v in zip(previous.circles,
-                                                                                              w["activations"][self.drawn])])
+            c.get_left() + LEFT * 0.25 + RIGHT * left, aligned_edge=DOWN if v > 0 else UP)
+            for c, v in zip(previous.circles, w["activations"][self.drawn])])
         order = np.argsort(-np.abs(w["incoming"]))[:self.top]
         self.shown["activations"] = w["activations"].tolist()
         self.shown["arrows"] = [a.wish for a in arrows]

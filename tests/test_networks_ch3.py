@@ -292,7 +292,8 @@ def test_backprop_code(name):
         assert "delta *= 2 * scale" in error and "σ′(z)" in groups["output error"]["caption"]
         assert "slope *= a" in chain
     else:                                 # softmax + cross-entropy, ReLU: the other branches are lit
-        assert "delta *= scale" in error and "2 * scale" not in error and "σ′" not in groups["output error"]["caption"]
+        assert "delta *= scale" in error and "2 * scale" not in error
+        assert "σ′" not in groups["output error"]["caption"]
         assert "weighted_inputs[l - 1] > 0" in chain and "slope *= a" not in chain
         shown_text = "\n".join(t for t, _ in shown["listings"][0]["rows"])
         assert "delta *= 2 * scale" not in shown_text          # the branch that does not run is elided
