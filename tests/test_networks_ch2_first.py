@@ -108,7 +108,7 @@ def test_cost_of_one_example(name):
         assert shown["formula"] == r"C = \sum_{j=0}^{9} (a_j - y_j)^2" and shown["term"] == "(a_j - y_j)^2"
         assert "Square each difference" in words and "no ½" in words
     X, Y = full_training_set(run)
-    assert shown["examples"] == len(X) == 60000
+    assert shown["examples"] == len(X) == run.config.train_size
     for key, snapshot in (("average_random", 0), ("average_trained", -1)):
         assert shown[key] == pytest.approx(run.network(snapshot).cost(X, Y), rel=1e-5)
 
@@ -197,7 +197,7 @@ def test_gradient_as_nudges(name):
     hidden = SIZES[name][1]
     assert shown["layer_names"] == ["pixels", "layer 1", "layer 2"] and shown["drawn_notes"] == {1: f"16 of {hidden} drawn"}
     X, Y = full_training_set(run)
-    assert shown["eta"] == run.config.eta and shown["train_size"] == 60000
+    assert shown["eta"] == run.config.eta and shown["train_size"] == len(X) == run.config.train_size
     assert shown["cost_before"] == pytest.approx(net.cost(X, Y), rel=1e-6)
     stepped = net.copy()
     stepped.params = net.params - run.config.eta * g
@@ -217,8 +217,8 @@ def test_learning(name):
     assert_plays_well(scene)
     last_frame(scene)
     shown, run = scene.part.shown, network_run(name)
-    per_epoch = steps_per_epoch(60000, run.config.batch_size)
-    assert per_epoch == -(-60000 // {"book": 10, "tweaked": 32}[name])
+    per_epoch = steps_per_epoch(run.config.train_size, run.config.batch_size)
+    assert per_epoch == -(-run.config.train_size // {"book": 10, "tweaked": 32}[name])
     assert np.array_equal(shown["step_cost"], np.asarray(run.step_cost[:per_epoch], np.float64))
     assert np.allclose(shown["bin_means"], np.asarray(run.step_cost[:per_epoch // 100 * 100]).reshape(-1, 100).mean(1))
     ends = [i for i, e in enumerate(run.epochs) if e >= 1 and float(e).is_integer()]
