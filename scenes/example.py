@@ -58,8 +58,8 @@ class Example:
 
 def early_example(run, digit: int = 2, accuracy: float = 0.5) -> Example:
     """The first recorded full-batch-gradient step at which the run's training accuracy reaches
-    ``accuracy`` (the network has learned something), and the first training ``digit`` it still
-    gets wrong there. For the 'video' run: step 1,000 (81.7 %) and training image 28, called a 3.
+    ``accuracy`` (the network has learned something), and the first of its training images of
+    ``digit`` it still gets wrong there. For the 'video' run: step 1,000 (81.7 %) and training image 28, called a 3.
     A ConfigError that says why if the run has no such step or gets every such digit right there."""
     steps = list(run.steps)
     recorded = [int(s) for s in run.gradient_steps]
@@ -68,7 +68,8 @@ def early_example(run, digit: int = 2, accuracy: float = 0.5) -> Example:
         if run.train_accuracy[snapshot] >= accuracy:
             data = load_mnist()
             try:
-                index = wishes.first_wrong(run.network(snapshot), data.train_images, data.train_labels, digit)
+                n = run.config.train_size or len(data.train_labels)       # the images the run learned from
+                index = wishes.first_wrong(run.network(snapshot), data.train_images[:n], data.train_labels[:n], digit)
             except ConfigError:
                 raise ConfigError(f"chapter 3's running example is a training {digit} the network still gets wrong "
                                   f"early in training, but at step {step:,} ({run.train_accuracy[snapshot]:.1%} "

@@ -35,6 +35,11 @@ def example(name):
     return early_example(network_run(name))
 
 
+def trained_on(name):
+    """How many training images the run learned from (its config's train_size, else all 60,000)."""
+    return network_run(name).config.train_size or 60000
+
+
 def softmax(z):
     e = np.exp(z - z.max())
     return e / e.sum()
@@ -85,6 +90,7 @@ def test_the_running_example_is_a_real_mistake_of_that_network(name):
     earlier = [s for s in run.gradient_steps if s < ex.step]
     assert all(run.train_accuracy[list(run.steps).index(s)] < 0.5 for s in earlier)   # the first such step
     data = load_mnist()
+    assert ex.index < trained_on(name)                                 # one of the images it learned from
     twos = np.flatnonzero(data.train_labels[:ex.index + 1] == 2)
     guesses = [int(np.argmax(by_hand(ex.net, x)[1][-1])) for x in data.train_images[twos].reshape(-1, 784) / 255]
     assert guesses[-1] != 2 and all(g == 2 for g in guesses[:-1])     # the first 2 it gets wrong
@@ -105,7 +111,8 @@ def test_gradient_entry_meaning(name):
     X, Y = analysis.training_set(ex.run.config, load_mnist())
     labels = Y.argmax(axis=1)
     cost = cost_by_hand(net, net.forward(X), labels)
-    assert shown["cost"] == pytest.approx(cost, rel=1e-9) and shown["train_size"] == len(X) == 60000
+    assert shown["cost"] == pytest.approx(cost, rel=1e-9) and shown["train_size"] == len(X) == trained_on(name)
+    assert f"over all {len(X):,} training images" in " ".join(line for line, _ in shown["captions"])
     for i, change in zip((large, small), shown["changes"]):       # the nudged cost, recomputed by hand
         nudged = net.copy()
         theta = nudged.params
@@ -234,7 +241,7 @@ def test_averaging_wishes(name):
         np.testing.assert_allclose(shown["table"][:, col], -grad[shown["indices"]], rtol=1e-7, atol=1e-12)
     stored = -np.asarray(ex.gradient, np.float64)[shown["indices"]]
     np.testing.assert_allclose(shown["all_means"], stored, rtol=1e-4)
-    assert shown["train_size"] == 60000
+    assert shown["train_size"] == trained_on(name)
     c = run.config
     expected_notes = 1 + bool(c.weight_decay) + bool(c.momentum)
     assert len(shown["notes"]) == expected_notes and ("momentum" in " ".join(shown["notes"])) == bool(c.momentum)
@@ -266,8 +273,8 @@ def test_mini_batches_again(name):
     run = network_run(name)
     c, shown = run.config, scene.part.shown
     assert c.batch_size == {"book": 10, "tweaked": 32}[name]
-    assert shown["cost_of_a_step"] == {"n": 60000, "batch_size": c.batch_size,
-                                       "steps_per_pass": steps_per_epoch(60000, c.batch_size)}
+    assert shown["cost_of_a_step"] == {"n": trained_on(name), "batch_size": c.batch_size,
+                                       "steps_per_pass": steps_per_epoch(trained_on(name), c.batch_size)}
     deal = shown["deal"]
     order = analysis.minibatch_order(c, 0)
     assert deal["batch_size"] == c.batch_size and deal["batches"][0] == order[:c.batch_size].tolist()
