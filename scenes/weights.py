@@ -66,7 +66,8 @@ class EvolvingWeights:
         epochs = run.epochs[1:]
         first, last = max(epochs[0], 1e-4), epochs[-1]
         cost_axes = LogEpochAxes(first, last, float(np.ceil(run.train_cost.max() * 2) / 2),
-                                 "cost (mean over the 60,000 training images)" if run.config.cost == "quadratic" else
+                                 f"cost (mean over the {run.config.train_size or 60000:,} training images)"
+                                 if run.config.cost == "quadratic" else
                                  f"{cost_word(run.config)}, mean over {run.config.train_size or 60000:,} images",
                                  height=1.45)
         acc_axes = LogEpochAxes(first, last, 1.0, "accuracy on the 10,000 test images", height=1.45,
@@ -363,10 +364,11 @@ def other_networks() -> list:
 
 
 def same_network(a, b) -> bool:
-    """Whether configs ``a`` and ``b`` train the same network the same way, however long (one may be the
-    other trained for fewer epochs)."""
+    """Whether configs ``a`` and ``b`` train the same network the same way, however long and on however
+    many of the training images (one may be the other trained for fewer epochs, or on fewer images)."""
     a, b = a.validate(), b.validate()
-    length = {"epochs": None, "steps": None, "log_snapshots": 0, "epoch_snapshots": 0, "snapshot_every": None}
+    length = {"epochs": None, "steps": None, "log_snapshots": 0, "epoch_snapshots": 0, "snapshot_every": None,
+              "train_size": None}
     return dataclasses.replace(a, **length) == dataclasses.replace(b, **length)
 
 

@@ -93,7 +93,7 @@ NETWORK_FILES = [
     ("preset = 'nope'\n", "unknown preset 'nope'"),
     ("sizes = [784, 16, 16,\n", "is not valid TOML"),
     ("activation = 'tanh'\n", "activation"),
-    ("sizes = [784, 30, 10]\n", "has 1 hidden layer (784-30-10): the lectures are drawn for two hidden layers"),
+    ("sizes = [784, 10]\n", "has no hidden layer (784-10): the lectures are about what hidden layers learn"),
 ]
 
 
