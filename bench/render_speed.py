@@ -92,7 +92,9 @@ def render(cls, quality: str) -> dict:
         start = time.perf_counter()
         scene.render()
         seconds = time.perf_counter() - start
-        videos = list(Path(media).rglob("*.mp4"))
+        # the rendered video only: manim also leaves each animation's partial movie beside it (counting
+        # those too, as this bench did until 2026-12-01, doubled every frame count and fps figure)
+        videos = [v for v in Path(media).rglob("*.mp4") if not {"partial_movie_files", "sections"} & set(v.parts)]
         frames = 0
         for v in videos:
             with av.open(str(v)) as container:

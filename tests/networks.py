@@ -13,6 +13,7 @@ the parts say how many images the run trained on.)
 
     scene = played("book", Recap)       # the standalone scene, played once per test process
     assert_plays_well(scene)            # the layout holds at every step, every text can be read
+    scene = played_well("book", Recap)  # played, asserted to play well, and its last frame drawn
     run = network_run("book")           # the run the part was made from, to check scene.part.shown
     still = last_frame(scene)           # its last frame, (90, 160, 4) uint8, checked not blank
 """
@@ -73,6 +74,15 @@ def played(name: str, scene_class):
 
     with lecturing_with(name):
         return play_skipped(scene_class, LayoutChecked, ReadingTimed)
+
+
+def played_well(name: str, scene_class):
+    """``played(name, scene_class)``, checked: it plays well (``assert_plays_well``) and its last frame
+    is drawn and not blank (``last_frame``)."""
+    scene = played(name, scene_class)
+    assert_plays_well(scene)
+    last_frame(scene)
+    return scene
 
 
 def assert_plays_well(scene) -> None:

@@ -4,7 +4,7 @@ plays once per network (layout and reading time checked at every step, last fram
 shows must be that network's own numbers, recomputed here from gdcore or by hand."""
 import numpy as np
 import pytest
-from networks import assert_plays_well, last_frame, network_run, played
+from networks import network_run, played_well
 
 from gdcore import inputs, load_mnist, one_hot
 from gdcore.analysis import first_with_label, training_set
@@ -52,9 +52,7 @@ def drawn(n: int) -> list:
 
 @by_network
 def test_recap(name):
-    scene = played(name, Recap)
-    assert_plays_well(scene)
-    last_frame(scene)
+    scene = played_well(name, Recap)
     shown, run = scene.part.shown, network_run(name)
     net, sizes = run.network(-1), SIZES[name]
     assert list(net.sizes) == sizes
@@ -79,9 +77,7 @@ def test_recap(name):
 
 @by_network
 def test_cost_of_one_example(name):
-    scene = played(name, CostOfOneExample)
-    assert_plays_well(scene)
-    last_frame(scene)
+    scene = played_well(name, CostOfOneExample)
     shown, run = scene.part.shown, network_run(name)
     data = load_mnist()
     index = first_with_label(data.train_labels, 3)
@@ -115,9 +111,7 @@ def test_cost_of_one_example(name):
 
 @by_network
 def test_two_functions(name):
-    scene = played(name, TwoFunctions)
-    assert_plays_well(scene)
-    last_frame(scene)
+    scene = played_well(name, TwoFunctions)
     shown, run = scene.part.shown, network_run(name)
     net = run.network(-1)
     assert np.allclose(shown["outputs"], by_hand(net, inputs(load_mnist().test_images[:1])[0])[-1], rtol=1e-5, atol=1e-6)
@@ -138,9 +132,7 @@ def test_two_functions(name):
 
 @by_network
 def test_one_dimensional_descent(name):
-    scene = played(name, OneDimensionalDescent)
-    assert_plays_well(scene)
-    last_frame(scene)
+    scene = played_well(name, OneDimensionalDescent)
     d, run = scene.part.shown["slice"], network_run(name)
     net = run.network(d["snapshot"])
     g = np.asarray(run.gradients[list(run.gradient_steps).index(d["step"])], np.float64)
@@ -168,9 +160,7 @@ def test_one_dimensional_descent(name):
 
 @by_network
 def test_two_dimensional_descent_is_a_toy(name):
-    scene = played(name, TwoDimensionalDescent)
-    assert_plays_well(scene)
-    last_frame(scene)
+    scene = played_well(name, TwoDimensionalDescent)
     shown = scene.part.shown
     assert shown["gradient"] == list(bowl_gradient(np.array([1.0, 1.0]))) == [3.0, 1.0] and shown["ratio"] == 3
     path = descend(bowl_gradient, np.array([1.0, 1.0]), shown["eta"], 8)
@@ -182,9 +172,7 @@ def test_two_dimensional_descent_is_a_toy(name):
 
 @by_network
 def test_gradient_as_nudges(name):
-    scene = played(name, GradientAsNudges)
-    assert_plays_well(scene)
-    last_frame(scene)
+    scene = played_well(name, GradientAsNudges)
     shown, run = scene.part.shown, network_run(name)
     net = run.network(shown["snapshot"])
     g = np.asarray(run.gradients[list(run.gradient_steps).index(shown["step"])], np.float64)
@@ -213,9 +201,7 @@ def test_gradient_as_nudges(name):
 
 @by_network
 def test_learning(name):
-    scene = played(name, Learning)
-    assert_plays_well(scene)
-    last_frame(scene)
+    scene = played_well(name, Learning)
     shown, run = scene.part.shown, network_run(name)
     per_epoch = steps_per_epoch(run.config.train_size, run.config.batch_size)
     assert per_epoch == -(-run.config.train_size // {"book": 10, "tweaked": 32}[name])

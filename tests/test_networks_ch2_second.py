@@ -8,7 +8,7 @@ import pytest
 
 from gdcore import load_mnist, runs
 from gdcore.presets import preset
-from networks import assert_plays_well, last_frame, network_run, played
+from networks import network_run, played_well
 from scenes.accuracy import HowWellItDoes, NoiseImages
 from scenes.dreams import WhatItThinksADigitIs
 from scenes.memorise import ShuffledLabels
@@ -64,11 +64,8 @@ def said(scene) -> str:
     return "\n".join(what for _, what in scene.reading_said.values())
 
 
-def played_well(name, scene_class):
-    scene = played(name, scene_class)
-    assert_plays_well(scene)
-    last_frame(scene)
-    return scene, network_run(name)
+def played_well_with_run(name, scene_class):
+    return played_well(name, scene_class), network_run(name)
 
 
 def test_the_networks_are_the_teachers():
@@ -82,7 +79,7 @@ def test_the_networks_are_the_teachers():
 # --- part 8: the stumble, done with the teacher's network -------------------------------------------
 @pytest.mark.parametrize("name", NETWORKS)
 def test_stumble_is_the_experiment_on_the_teachers_network(name):
-    scene, run = played_well(name, RealNetworkStumble)
+    scene, run = played_well_with_run(name, RealNetworkStumble)
     part, shown, words = scene.part, scene.part.shown, said(scene)
     network = run.config
     for key, experiment in (("gd", part.gd), ("sgd", part.sgd)):
@@ -112,7 +109,7 @@ def test_stumble_is_the_experiment_on_the_teachers_network(name):
 # --- part 9: the first layer's weight images -----------------------------------------------------------
 @pytest.mark.parametrize("name", NETWORKS)
 def test_hidden_weights_show_sixteen_of_the_layer_and_say_so(name):
-    scene, run = played_well(name, HiddenWeights)
+    scene, run = played_well_with_run(name, HiddenWeights)
     part, shown, words = scene.part, scene.part.shown, said(scene)
     width = SIZES[name][1]
     assert shown["layer_size"] == width and shown["neurons"] == list(range(16))
@@ -139,7 +136,7 @@ def test_hidden_weights_show_sixteen_of_the_layer_and_say_so(name):
 # --- part 10: the blank pixels ---------------------------------------------------------------------------
 @pytest.mark.parametrize("name", NETWORKS)
 def test_blank_pixels_of_the_teachers_network(name):
-    scene, run = played_well(name, BlankPixels)
+    scene, run = played_well_with_run(name, BlankPixels)
     shown, words = scene.part.shown, said(scene)
     n = run.config.train_size or 60000                              # blank in every image the run saw
     images = load_mnist().train_images[:n].reshape(n, -1)
@@ -161,7 +158,7 @@ def test_blank_pixels_of_the_teachers_network(name):
 # --- parts 11 and 12: the score, the mistakes, the noise ----------------------------------------------------
 @pytest.mark.parametrize("name", NETWORKS)
 def test_score_on_the_test_set(name):
-    scene, run = played_well(name, HowWellItDoes)
+    scene, run = played_well_with_run(name, HowWellItDoes)
     shown, words = scene.part.shown, said(scene)
     data = load_mnist()
     outputs = outputs_by_hand(run.config, run.params[-1], pixels(data.test_images))
@@ -178,7 +175,7 @@ def test_score_on_the_test_set(name):
 
 @pytest.mark.parametrize("name", NETWORKS)
 def test_confident_nonsense(name):
-    scene, run = played_well(name, NoiseImages)
+    scene, run = played_well_with_run(name, NoiseImages)
     shown, words = scene.part.shown, said(scene)
     noise = np.random.default_rng(0).random((1000, 784))
     outputs = outputs_by_hand(run.config, run.params[-1], noise)
@@ -193,7 +190,7 @@ def test_confident_nonsense(name):
 # --- part 13: descent on the pixels, on the network's own cost -----------------------------------------------
 @pytest.mark.parametrize("name", NETWORKS)
 def test_what_it_thinks_descends_the_networks_own_cost(name):
-    scene, run = played_well(name, WhatItThinksADigitIs)
+    scene, run = played_well_with_run(name, WhatItThinksADigitIs)
     part, shown, words = scene.part, scene.part.shown, said(scene)
     digit = shown["digit"]
     for d, path in part.paths.items():
@@ -204,7 +201,7 @@ def test_what_it_thinks_descends_the_networks_own_cost(name):
         assert shown["final_answer"][d] == outputs[-1].argmax()
     assert shown["cost"] == pytest.approx(part.paths[digit]["costs"].tolist())
     assert shown["cost"][-1] < shown["cost"][0]
-    answer, final = shown["final_answer"][digit], shown["final"][digit]
+    answer = shown["final_answer"][digit]
     assert f"it answers {answer} with activation" in words
     hits = sum(shown["final_answer"][d] == d for d in range(10))
     assert f"({hits} of 10 as the intended digit)" in words
@@ -213,7 +210,7 @@ def test_what_it_thinks_descends_the_networks_own_cost(name):
 # --- part 14: memorisation, done with the teacher's network ----------------------------------------------------
 @pytest.mark.parametrize("name", NETWORKS)
 def test_memorisation_is_the_experiment_on_the_teachers_network(name):
-    scene, run = played_well(name, ShuffledLabels)
+    scene, run = played_well_with_run(name, ShuffledLabels)
     part, shown, words = scene.part, scene.part.shown, said(scene)
     network = run.config
     for key, memo in part.runs.items():
@@ -248,7 +245,7 @@ def test_other_networks_show_the_lectures_once(name, monkeypatch):
     # network, made in seconds. (The lecture's own 'tweaked' is never fetched: it is shown once, as the lecture's.)
     get, quick = runs.get, network_run("tweaked")
     monkeypatch.setattr(runs, "get", lambda what, *a, **kw: quick if what == "tweaked" else get(what, *a, **kw))
-    scene, run = played_well(name, OtherNetworks)
+    scene, run = played_well_with_run(name, OtherNetworks)
     panels, words = scene.part.shown["networks"], said(scene)
     assert panels[0]["label"] == "the lecture's network" and panels[0]["sizes"] == list(SIZES[name])
     assert [p["sizes"] for p in panels].count([784, 256, 10]) == 1          # tweaked is not shown twice

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from networks import assert_plays_well, last_frame, network_run, played
+from networks import network_run, played_well
 
 from gdcore import analysis, load_mnist, one_hot
 from gdcore.train import steps_per_epoch
@@ -99,9 +99,7 @@ def test_the_running_example_is_a_real_mistake_of_that_network(name):
 # --- 1. what a gradient entry means -----------------------------------------------------------------
 @pytest.mark.parametrize("name", NETWORKS)
 def test_gradient_entry_meaning(name):
-    scene = played(name, WhatAGradientEntryMeans)
-    assert_plays_well(scene)
-    last_frame(scene)
+    scene = played_well(name, WhatAGradientEntryMeans)
     shown, ex = scene.part.shown, example(name)
     net, g = ex.net, np.abs(np.asarray(ex.gradient, np.float64))
     large, small = shown["indices"]
@@ -127,9 +125,7 @@ def test_gradient_entry_meaning(name):
 # --- 2. one example's wish list ---------------------------------------------------------------------
 @pytest.mark.parametrize("name", NETWORKS)
 def test_wish_list(name):
-    scene = played(name, WishList)
-    assert_plays_well(scene)
-    last_frame(scene)
+    scene = played_well(name, WishList)
     shown, ex = scene.part.shown, example(name)
     zs, acts = by_hand(ex.net, ex.x)
     a, y = acts[-1], np.eye(10)[2]
@@ -152,9 +148,7 @@ def test_wish_list(name):
 # --- 3. three ways to raise an output ----------------------------------------------------------------
 @pytest.mark.parametrize("name", NETWORKS)
 def test_three_ways(name):
-    scene = played(name, ThreeWaysToRaiseAnOutput)
-    assert_plays_well(scene)
-    last_frame(scene)
+    scene = played_well(name, ThreeWaysToRaiseAnOutput)
     shown, ex = scene.part.shown, example(name)
     net = ex.net
     zs, acts = by_hand(net, ex.x)
@@ -191,9 +185,7 @@ def test_three_ways(name):
 # --- 4. adding up the wishes, going backwards --------------------------------------------------------
 @pytest.mark.parametrize("name", NETWORKS)
 def test_going_backwards(name):
-    scene = played(name, GoingBackwards)
-    assert_plays_well(scene)
-    last_frame(scene)
+    scene = played_well(name, GoingBackwards)
     shown, ex = scene.part.shown, example(name)
     net = ex.net
     assert 2 not in shown and 1 in shown          # one hidden layer: one step back, no layer 2
@@ -221,9 +213,7 @@ def test_going_backwards(name):
 # --- 5. from one example to the gradient -------------------------------------------------------------
 @pytest.mark.parametrize("name", NETWORKS)
 def test_averaging_wishes(name):
-    scene = played(name, AveragingWishes)
-    assert_plays_well(scene)
-    last_frame(scene)
+    scene = played_well(name, AveragingWishes)
     shown, ex = scene.part.shown, example(name)
     net, run = ex.net, ex.run
     g = np.abs(np.asarray(ex.gradient, np.float64))
@@ -267,9 +257,7 @@ class MiniBatchesWithoutTheStumble(MiniBatchesAgain):
 
 @pytest.mark.parametrize("name", NETWORKS)
 def test_mini_batches_again(name):
-    scene = played(name, MiniBatchesWithoutTheStumble)
-    assert_plays_well(scene)
-    last_frame(scene)
+    scene = played_well(name, MiniBatchesWithoutTheStumble)
     run = network_run(name)
     c, shown = run.config, scene.part.shown
     assert c.batch_size == {"book": 10, "tweaked": 32}[name]
@@ -289,9 +277,7 @@ def test_mini_batches_again(name):
 # --- 7. the code --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", NETWORKS)
 def test_backprop_code(name):
-    scene = played(name, BackpropCode)
-    assert_plays_well(scene)
-    last_frame(scene)
+    scene = played_well(name, BackpropCode)
     shown, ex = scene.part.shown, example(name)
     groups = {g["name"]: g for g in shown["groups"]}
     error, chain = " ".join(groups["output error"]["lines"]), " ".join(groups["chain back"]["lines"])
@@ -318,9 +304,7 @@ def test_backprop_code(name):
 # --- 8. the chain rule in symbols ---------------------------------------------------------------------
 @pytest.mark.parametrize("name", NETWORKS)
 def test_chain_rule(name):
-    scene = played(name, ChainRule)
-    assert_plays_well(scene)
-    last_frame(scene)
+    scene = played_well(name, ChainRule)
     shown, ex = scene.part.shown, example(name)
     net = ex.net
     zs, acts = by_hand(net, ex.x)
