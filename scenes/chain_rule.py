@@ -73,54 +73,36 @@ class ChainRuleInSymbols:
         self.activation(scene, note)
 
     def weight(self, scene, note):
-        """dC/dw_jk = a_k sigma'(z_j) 2(a_j - y_j) (softmax: a_k (a_j - y_j)): symbols, the example's
-        numbers, their product."""
-        if self.on == "z":
-            return self.weight_of_softmax(scene, note)
+        """dC/dw_jk = a_k sigma'(z_j) 2(a_j - y_j) (softmax with cross-entropy, where dC/dz_j = a_j - y_j:
+        a_k (a_j - y_j)): symbols, the example's numbers, their product."""
         a_k, slope, a_j, y_j = self.factors()
         i = analysis.param_index(self.example.net.sizes, self.L, self.j, self.k)
-        product = a_k * slope * 2 * (a_j - y_j)
-        self.shown["weight"] = {"index": i, "name": self.example.net.param_name(i), "a_k": a_k, "slope": slope,
-                                "a_j": a_j, "y_j": y_j, "product": product, "gdcore": float(self.gradient[i])}
-        L, j, k = self.L, self.j, self.k
-        columns = self.columns(
-            [(r"\frac{\partial C}{\partial w_{jk}^{(L)}}", rf"\frac{{\partial C}}{{\partial w_{{{j},{k}}}^{{({L})}}}}",
-              None, GRADIENT),
-             (r"=", r"=", None, TEXT),
-             (r"a_k^{(L-1)}", tex_number(a_k), ("how active", f"neuron {k} is"), TEXT),
-             (r"\cdot", r"\times", None, TEXT),
-             (r"\sigma'(z_j^{(L)})", tex_number(slope), ("how steep", f"neuron {j} is"), TEXT),
-             (r"\cdot", r"\times", None, TEXT),
-             (r"2\,(a_j^{(L)} - y_j)", rf"2\,({tex_number(a_j)} - {y_j:g})", ("how far off", f"output {j} is"), COST)])
-        result = self.result(columns, product)
-        check = self.check(i, product)
-        return self.derive(scene, note, columns, result, check, [
-            "The chain rule: one factor for each link from this weight to the cost.",
-            f"The '{self.example.label}''s own numbers: each factor is a value from its forward pass.",
-            "Their product is the very entry gdcore's backprop computed for this image."])
-
-    def weight_of_softmax(self, scene, note):
-        """dC/dw_jk = a_k (a_j - y_j): with softmax outputs and cross-entropy, dC/dz_j = a_j - y_j."""
-        a_k, _, a_j, y_j = self.factors()
-        i = analysis.param_index(self.example.net.sizes, self.L, self.j, self.k)
-        product = a_k * (a_j - y_j)
+        L, j, k, softmax = self.L, self.j, self.k, self.on == "z"
+        product = a_k * (a_j - y_j) if softmax else a_k * slope * 2 * (a_j - y_j)
         self.shown["weight"] = {"index": i, "name": self.example.net.param_name(i), "a_k": a_k, "a_j": a_j,
-                                "y_j": y_j, "product": product, "gdcore": float(self.gradient[i])}
-        L, j, k = self.L, self.j, self.k
+                                "y_j": y_j, "product": product, "gdcore": float(self.gradient[i]),
+                                **({} if softmax else {"slope": slope})}
+        if softmax:
+            rest = [(r"(a_j^{(L)} - y_j)", rf"({tex_number(a_j)} - {y_j:g})", ("∂C/∂z: how far off", f"output {j} is"),
+                     COST)]
+            first = ("The chain rule: z moves with this weight by a_k, and with softmax outputs and the cost −log a_y, "
+                     "the cost moves with z by a − y.")
+        else:
+            rest = [(r"\sigma'(z_j^{(L)})", tex_number(slope), ("how steep", f"neuron {j} is"), TEXT),
+                    (r"\cdot", r"\times", None, TEXT),
+                    (r"2\,(a_j^{(L)} - y_j)", rf"2\,({tex_number(a_j)} - {y_j:g})", ("how far off", f"output {j} is"),
+                     COST)]
+            first = "The chain rule: one factor for each link from this weight to the cost."
         columns = self.columns(
             [(r"\frac{\partial C}{\partial w_{jk}^{(L)}}", rf"\frac{{\partial C}}{{\partial w_{{{j},{k}}}^{{({L})}}}}",
               None, GRADIENT),
              (r"=", r"=", None, TEXT),
              (r"a_k^{(L-1)}", tex_number(a_k), ("how active", f"neuron {k} is"), TEXT),
-             (r"\cdot", r"\times", None, TEXT),
-             (r"(a_j^{(L)} - y_j)", rf"({tex_number(a_j)} - {y_j:g})", ("∂C/∂z: how far off", f"output {j} is"),
-              COST)])
+             (r"\cdot", r"\times", None, TEXT), *rest])
         result = self.result(columns, product)
         check = self.check(i, product)
         return self.derive(scene, note, columns, result, check, [
-            "The chain rule: z moves with this weight by a_k, and with softmax outputs and the cost −log a_y, "
-            "the cost moves with z by a − y.",
-            f"The '{self.example.label}''s own numbers: each factor is a value from its forward pass.",
+            first, f"The '{self.example.label}''s own numbers: each factor is a value from its forward pass.",
             "Their product is the very entry gdcore's backprop computed for this image."])
 
     def bias(self, scene, note):
