@@ -74,8 +74,9 @@ class LearningCurve:
         legend.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
         label_panel(axes, heading, readouts, legend)
         if clipped.any():  # said inside the plot, by the top edge where those costs are drawn
-            legend.add(text(f"{int(clipped.sum())} costs above {y_top:g} cut off (max {raw.max():.2f})",
-                            TINY_SIZE, MUTED).next_to(axes.c2p(self.first_steps, y_top), DOWN + LEFT, buff=0.05))
+            count = int(clipped.sum())    # by the axes' top right corner, clear of the y-axis labels
+            legend.add(text(f"{count} cost{'' if count == 1 else 's'} above {y_top:g} cut off (max {raw.max():.2f})",
+                            TINY_SIZE, MUTED).next_to(axes.c2p(axes.x_range[1], y_top), DOWN + LEFT, buff=0.05))
         scene.play(Write(axes), Write(heading), Write(readouts[0]), Write(legend), run_time=self.pace)
 
         faint, bold = VMobject(), VMobject()

@@ -1,5 +1,5 @@
 """Chapter 3's eight parts played with the teachers' other networks (issue 14): ``book`` (784-30-10,
-sigmoid, quadratic cost) and ``tweaked`` (784-256-10, ReLU, softmax with cross-entropy). Both have ONE
+sigmoid, quadratic cost) and ``tweaked`` (784-32-10, ReLU, softmax with cross-entropy). Both have ONE
 hidden layer, wider than the 16 neurons a column draws.
 
 Each part is played once per network (tests/networks.py caches it), its layout and reading times
@@ -119,7 +119,7 @@ def test_gradient_entry_meaning(name):
         assert change == pytest.approx(cost_by_hand(net, nudged.forward(X), labels) - cost, rel=1e-4)
     assert shown["measured_ratio"] == pytest.approx(shown["N"], rel=0.05)
     assert f"{net.num_params:,} entries" in shown["captions"][0][0]
-    assert f"{net.num_params:,}" == {"book": "23,860", "tweaked": "203,530"}[name]
+    assert f"{net.num_params:,}" == {"book": "23,860", "tweaked": "25,450"}[name]
 
 
 # --- 2. one example's wish list ---------------------------------------------------------------------
