@@ -31,11 +31,11 @@ from manim import Scene, ThreeDScene, config
 from manim.camera.camera import Camera
 from manim.camera.three_d_camera import ThreeDCamera
 from manim.constants import RendererType
-from manim.renderer.cairo_renderer import CairoRenderer
 from manim.scene.scene_file_writer import SceneFileWriter
 from PIL import Image
 
 from scenes.reading import ReadingPace
+from scenes.redraw import RedrawLess, RedrawLessRenderer
 
 SUBPIXEL = 1024.0   # corner coordinates are rounded to 1/SUBPIXEL of a pixel
 
@@ -66,12 +66,14 @@ class StableImages:
         return None
 
 
-class StableCamera(StableImages, Camera):
-    """manim's Cairo camera with stable, fast images."""
+class StableCamera(RedrawLess, StableImages, Camera):
+    """manim's Cairo camera with stable, fast images, drawing unchanged mobjects once a play
+    (scenes/redraw.py)."""
 
 
-class StableThreeDCamera(StableImages, ThreeDCamera):
-    """manim's 3-D Cairo camera with stable, fast images (images facing the camera)."""
+class StableThreeDCamera(RedrawLess, StableImages, ThreeDCamera):
+    """manim's 3-D Cairo camera with stable, fast images (images facing the camera), drawing
+    unchanged mobjects once a play (scenes/redraw.py)."""
 
 
 X264_PRESET = "veryfast"
@@ -105,7 +107,7 @@ class StableCameraScene:
     def __init__(self, **kwargs):
         kwargs.setdefault("camera_class", self.CAMERA)
         if kwargs.get("renderer") is None and config.renderer == RendererType.CAIRO:
-            kwargs["renderer"] = CairoRenderer(file_writer_class=QuickFileWriter, camera_class=kwargs["camera_class"],
+            kwargs["renderer"] = RedrawLessRenderer(file_writer_class=QuickFileWriter, camera_class=kwargs["camera_class"],
                                                skip_animations=kwargs.get("skip_animations", False))
         super().__init__(**kwargs)
 
