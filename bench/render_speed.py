@@ -14,6 +14,11 @@ interleaved: with gdcore's one-ImageMobject-per-neuron WeightImage and with each
 gdviz's StableCamera (scenes/camera.py: images composited only where they are) and with manim's own
 Camera (a frame-sized composite per image), interleaved.
 
+``--redraw`` renders each selected part (``--parts``, default the 12 parts issue 13 lists as below
+40 fps) with scenes/redraw.py's RedrawLess on and off (``scenes.redraw.REDRAW_LESS``), interleaved
+``--repeats`` times, and prints both frame rates and their ratio (the frames themselves are the same:
+the frame tests pass both ways).
+
 ``--lecture`` times, side by side in this one run, the lecture(s) of ``--chapter`` at each quality: the plain
 ``manim`` render (the lecture file in this process), the parallel build (``python -m scenes.build``,
 a subprocess, into an empty media dir) cold and again with nothing changed (warm), each against the
@@ -37,12 +42,15 @@ import numpy as np
 from manim import Square, VGroup, tempconfig
 from manim.camera.camera import Camera
 
-from scenes import visuals
+from scenes import redraw, visuals
 from scenes.camera import GdvizScene, StableCamera
 from scenes.catalog import CATALOG, parts
 from scenes.weights import EvolvingWeights, video_run
 
 QUALITIES = {"l": "low_quality", "m": "medium_quality", "h": "high_quality"}
+SLOW_PARTS = ["HiddenWeights", "TwoDimensionalDescent", "GradientAsNudges", "Learning", "ExactTwoParameterSGD",
+              "HowWellItDoes", "RealNetworkStumble", "Recap", "ShuffledLabels", "WhatItThinksADigitIs",
+              "MiniBatchesAgain", "Momentum"]     # below 40 fps at 1080p60 before scenes/redraw.py (issue 13)
 
 
 class SquaresWeightImage(VGroup):
@@ -143,6 +151,33 @@ def lecture_times(chapter: int, quality: str, part_results: list, all_parts: boo
     return r
 
 
+def redraw_comparison(args) -> int:
+    """fps of each part with RedrawLess on and off, interleaved (on, off, on, off, ...)."""
+    found = {e.scene: e for e in parts()}
+    rows = []
+    for name in args.parts or SLOW_PARTS:
+        cls = found[name].load()
+        for q in args.quality:
+            fps = {"on": [], "off": []}
+            for _ in range(args.repeats):
+                for mode in ("on", "off"):
+                    previous, redraw.REDRAW_LESS = redraw.REDRAW_LESS, mode == "on"
+                    try:
+                        fps[mode].append(render(cls, q)["fps"])
+                    finally:
+                        redraw.REDRAW_LESS = previous
+            row = {"scene": name, "quality": q, "on_fps": statistics.median(fps["on"]),
+                   "off_fps": statistics.median(fps["off"])}
+            row["ratio"] = row["on_fps"] / row["off_fps"]
+            rows.append(row)
+            if not args.json:
+                print(f"  {name:24s} -q{q}  before {row['off_fps']:6.1f} fps  after {row['on_fps']:6.1f} fps  "
+                      f"{row['ratio']:5.2f}x", flush=True)
+    if args.json:
+        print(json.dumps({"redraw": rows}))
+    return 0
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description="Frames per second of every lecture part (see module docstring).")
     p.add_argument("--quality", nargs="+", default=["l"], choices=sorted(QUALITIES), help="l, m and/or h")
@@ -150,6 +185,8 @@ def main(argv=None) -> int:
     p.add_argument("--repeats", type=int, default=1, help="interleaved repeats of the squares comparison")
     p.add_argument("--no-squares", action="store_true", help="skip the WeightImage vs 784 squares comparison")
     p.add_argument("--no-cameras", action="store_true", help="skip the StableCamera vs manim's Camera comparison")
+    p.add_argument("--redraw", action="store_true", help="only compare scenes/redraw.py on and off, interleaved, "
+                                                         "on --parts (default: the parts below 40 fps)")
     p.add_argument("--lecture", action="store_true", help="also time the whole lecture: plain manim, the parallel "
                                                           "build cold and warm (see the module docstring)")
     p.add_argument("--chapter", type=int, nargs="+", default=[2], choices=(2, 3),
@@ -158,6 +195,8 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     video_run()  # train or load once, outside every timing
 
+    if args.redraw:
+        return redraw_comparison(args)
     results = {"parts": [], "squares": None, "cameras": [], "lecture": None}
     wanted = args.parts
     for entry in parts():
