@@ -21,6 +21,21 @@ def always_zero_pixels(images: np.ndarray) -> np.ndarray:
     return ~np.asarray(images).reshape(len(images), -1).any(axis=0)
 
 
+def correlations(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(n,) Pearson correlation of each row of ``a`` (n, d) with the same row of ``b`` (n, d): 1 for the
+    same picture up to brightness and contrast, about 0 for unrelated ones (0 where a row is constant)."""
+    a = np.asarray(a, np.float64) - np.mean(a, axis=1, keepdims=True)
+    b = np.asarray(b, np.float64) - np.mean(b, axis=1, keepdims=True)
+    scale = np.sqrt((a * a).sum(axis=1) * (b * b).sum(axis=1))
+    return np.divide((a * b).sum(axis=1), scale, out=np.zeros(len(a)), where=scale > 0)
+
+
+def digit_means(X: np.ndarray, labels: np.ndarray, digits: int = 10) -> np.ndarray:
+    """(digits, 784): the average image of each digit among the rows of X (n, 784) with ``labels`` (n,)."""
+    labels = np.asarray(labels)
+    return np.stack([np.asarray(X, np.float64)[labels == d].mean(axis=0) for d in range(digits)])
+
+
 def noise_inputs(n: int, seed: int = 0) -> np.ndarray:
     """(n, 784) seeded uniform random noise in [0, 1): images of nothing."""
     return generator(seed).random((n, 784))

@@ -85,6 +85,7 @@ class ConfidentNonsense:
     """A seeded random-noise image through the trained network, then statistics over many."""
 
     name = "Confident nonsense"
+    CONFIDENT = 0.5   # a mean largest output from which the answers on noise are called confident
 
     def __init__(self, run, seed: int = 0, samples: int = 1000):
         self.run, self.seed, self.samples = run, seed, samples
@@ -128,8 +129,11 @@ class ConfidentNonsense:
             name = text(str(digit), SMALL_SIZE, MUTED).next_to(bar, DOWN, buff=0.12)
             bars.add(VGroup(bar, value, name))
         bars.shift(UP * 0.1)
-        note = caption(f"Mean of its largest output over these images: {stats['mean_top_activation']:.2f} "
-                       "— confident about nonsense.", SMALL_SIZE)
+        mean_top = stats["mean_top_activation"]
+        self.shown["confident"] = bool(mean_top >= self.CONFIDENT)
+        note = caption(f"Mean of its largest output over these images: {mean_top:.2f} — "
+                       + ("confident about nonsense." if self.shown["confident"] else
+                          "not confident, yet it names a digit for every one."), SMALL_SIZE)
         scene.play(Write(heading), cascade([AnimationGroup(GrowFromEdge(bar, DOWN), Write(value), Write(name))
                                             for bar, value, name in bars]), Write(note), run_time=1)
         scene.wait(2)

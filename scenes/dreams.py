@@ -1,12 +1,14 @@
 """Part: what the trained network "thinks" a digit looks like. Gradient descent on the 784 pixels
 (kept in [0, 1]) instead of the weights, to make the real network answer a digit: the images it
-finds score as confident digits, yet look like noise (gdcore.analysis.dream)."""
+finds score as the digits asked for, yet look nothing like them: each is compared with its digit's
+average training image (gdcore.analysis.dream, correlations)."""
 from __future__ import annotations
 
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Group, Scene, VGroup, Write
 
-from gdcore import analysis
+from gdcore import analysis, load_mnist
+from gdcore.data import inputs
 from scenes.camera import GdvizScene
 from scenes.visuals import (ACCURACY, COST, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, DigitImage, OutputBars, Readout,
                             cascade, caption, digit_rgba, point_at, recaption, step_through, text, title)
@@ -39,6 +41,7 @@ class WhatItThinks:
         self.run, self.digit, self.seconds = run, digit, seconds
         net = run.network(-1)
         self.tried = [eta] if eta is not None else self.ETAS
+        best = None
         for eta in self.tried:     # a network with large weights (N(0, 1) init) needs smaller steps on its pixels
             paths = {d: analysis.dream(net, d, steps=steps, eta=eta, start=start) for d in range(net.sizes[-1])}
             hits = sum(p["outputs"][-1].argmax() == d for d, p in paths.items())
@@ -51,7 +54,36 @@ class WhatItThinks:
         self.shown = {"digit": digit, "eta": eta, "steps": steps, "start": start, "recorded": path["steps"].tolist(),
                       "activation": path["outputs"][:, digit].tolist(), "cost": path["costs"].tolist(),
                       "final": {d: float(p["outputs"][-1, d]) for d, p in self.paths.items()},
-                      "final_answer": {d: int(p["outputs"][-1].argmax()) for d, p in self.paths.items()}}
+                      "final_answer": {d: int(p["outputs"][-1].argmax()) for d, p in self.paths.items()},
+                      "likeness": self.likeness()}
+
+    CONFIDENT = 0.5   # an answer is confident when the digit's own activation is at least this
+    ALIKE = 0.5       # an image looks like its digit when its correlation with the digit's average reaches this
+
+    def likeness(self) -> dict:
+        """{digit: correlation of its final image with the average of the run's training images of that digit
+        (their true labels)}."""
+        data, n = load_mnist(), self.run.config.train_size
+        means = analysis.digit_means(inputs(data.train_images[:n]), data.train_labels[:n], len(self.paths))
+        finals = np.stack([p["images"][-1] for p in self.paths.values()])
+        return dict(zip(self.paths, map(float, analysis.correlations(finals, means[list(self.paths)]))))
+
+    def verdict(self) -> str:
+        """The grid's caption, from the numbers: how many answers are the digit asked for and how sure, and
+        how much the images look like their digits."""
+        shown = self.shown
+        right = sum(shown["final_answer"][d] == d for d in self.paths)
+        lowest = np.floor(min(shown["final"].values()) * 100) / 100   # rounded down: '≥' stays true
+        alike = max(shown["likeness"].values())
+        if right == len(self.paths):
+            answers = ("It answers each as the digit asked for " + (f"(activations ≥ {lowest:.2f})"
+                       if lowest >= self.CONFIDENT else f"but unsure (activations down to {lowest:.2f})"))
+        else:
+            answers = f"It answers {right} of {len(self.paths)} as the digit asked for"
+        if alike < self.ALIKE:
+            return (f"{answers}, yet has no idea how to draw one: none is much like its digit's average training "
+                    f"image (correlation ≤ {alike:.2f}).")
+        return f"{answers}; some resemble their digit's average training image (correlation up to {alike:.2f})."
 
     def play(self, scene: Scene) -> None:
         stage = self.show_start(scene)
@@ -110,9 +142,7 @@ class WhatItThinks:
                          text(f"{d}: activation {final[d]:.2f}", TINY_SIZE, colour))
             cells.add(cell.arrange(DOWN, buff=0.12))
         cells.arrange_in_grid(2, 5, buff=(0.35, 0.3)).next_to(heading, DOWN, buff=0.4)
-        confident = sum(p["outputs"][-1].argmax() == d for d, p in self.paths.items())
-        note = caption(f"The network answers each of them confidently ({confident} of {len(self.paths)} as the intended "
-                       "digit), yet it has no idea how to draw one.")
+        note = caption(self.verdict())
         scene.play(Write(heading), cascade([AnimationGroup(FadeIn(image), Write(label)) for image, label in cells]),
                    Write(note), run_time=1)
         scene.wait(2.5)

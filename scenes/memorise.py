@@ -104,19 +104,35 @@ class TrueAgainstShuffled:
         stage.note = recaption(scene, stage.note, self.reached_words(), 0.4)
         scene.wait(2)
         stage.note = recaption(scene, stage.note, f"On the 10,000 test images: {tests['true']:.1%} with true labels, "
-                               f"{tests['shuffled']:.1%} with shuffled ones (chance is 10%): memorised, not learned.",
-                               0.4)
+                               f"{tests['shuffled']:.1%} with shuffled ones (chance is 10%){self.verdict()}", 0.4)
         scene.wait(2.5)
+
+    MEMORISED = 0.9   # the share of shuffled training labels from which the run is said to have memorised them
+    NEAR_CHANCE = 0.15  # a test accuracy up to which the shuffled run is said to have learned nothing
+
+    def verdict(self) -> str:
+        """What the shuffled run did, as its numbers say: ': memorised, not learned.' when it got most of its
+        training labels right yet is near chance on the test set; less when it did less."""
+        final = float(self.curves["shuffled"]["train_accuracy"][-1])
+        if self.tests["shuffled"] > self.NEAR_CHANCE:
+            return "."
+        if final >= self.MEMORISED:
+            return ": memorised, not learned."
+        return f": not learned, and only {final:.0%} of its labels memorised."
 
     def reached_words(self) -> str:
         """How far the shuffled labels got and when each run got there, as the runs say."""
         true, shuffled = self.reached["true"], self.reached["shuffled"]
         epochs = int(self.curves["shuffled"]["epoch"][-1])
+        if self.level < 0.1:    # never above chance: there is no level worth comparing
+            return (f"The shuffled labels stay near chance on the {self.n:,} images in {epochs:,} epochs "
+                    f"({float(self.curves['shuffled']['train_accuracy'][-1]):.0%} right).")
         if true is None:
             return (f"The shuffled labels reach {self.level:.0%} of the {self.n:,} images by epoch {shuffled}; "
                     f"the true ones never do in {epochs:,} epochs.")
+        later = "only " if shuffled > true else ""
         return (f"Both get {self.level:.0%} of the {self.n:,} images right: the true labels by epoch {true}, the "
-                f"shuffled ones only by epoch {shuffled}.")
+                f"shuffled ones {later}by epoch {shuffled}.")
 
 
 class ShuffledLabels(GdvizScene):

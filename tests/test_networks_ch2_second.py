@@ -66,6 +66,11 @@ def said(scene) -> str:
     return "\n".join(what for _, what in scene.reading_said.values())
 
 
+def correlation(a, b) -> float:
+    """Pearson's correlation of two pictures, by numpy."""
+    return float(np.corrcoef(np.ravel(a), np.ravel(b))[0, 1])
+
+
 def played_well_with_run(name, scene_class):
     return played_well(name, scene_class), network_run(name)
 
@@ -129,6 +134,11 @@ def test_hidden_weights_show_sixteen_of_the_layer_and_say_so(name):
     test = outputs_by_hand(run.config, run.params[last], pixels(data.test_images)).argmax(axis=1)
     assert shown["test_accuracy"][-1] == pytest.approx(np.mean(test == data.test_labels), abs=1e-4)
     assert f"{np.mean(test == data.test_labels):.2%} of the 10,000 test digits right" in words
+    start = np.mean([correlation(a, b) for a, b in zip(run.params[0][:width * 784].reshape(width, 784)[:16], W[:16])])
+    assert shown["start_correlation"] == pytest.approx(start, abs=1e-9)
+    assert (f"yet the images still look much like their random start (correlation {start:.2f} with it)." if start >= 0.8
+            else f"and the images have {'drifted' if start >= 0.5 else 'moved far'} from their random start "
+                 f"(correlation {start:.2f}).") in words
     cost_axis = (f"cross-entropy cost, mean over {n:,} images" if name == "tweaked" else
                  f"\ncost (mean over the {n:,} training images)")
     assert cost_axis in "\n" + words
@@ -187,6 +197,8 @@ def test_confident_nonsense(name):
     assert shown["outputs"] == pytest.approx(outputs[0].tolist(), abs=1e-5)
     assert f"It answers '{outputs[0].argmax()}' with activation {outputs[0].max():.2f}" in words
     assert f"Mean of its largest output over these images: {top:.2f}" in words
+    assert ("confident about nonsense" in words) == (top >= 0.5) == shown["confident"]
+    assert ("not confident, yet it names a digit for every one" in words) == (top < 0.5)
 
 
 # --- part 13: descent on the pixels, on the network's own cost -----------------------------------------------
@@ -206,7 +218,19 @@ def test_what_it_thinks_descends_the_networks_own_cost(name):
     answer = shown["final_answer"][digit]
     assert f"it answers {answer} with activation" in words
     hits = sum(shown["final_answer"][d] == d for d in range(10))
-    assert f"({hits} of 10 as the intended digit)" in words
+    data, n = load_mnist(), run.config.train_size or 60000
+    X, labels = pixels(data.train_images[:n]), data.train_labels[:n]
+    alike = [correlation(part.paths[d]["images"][-1], X[labels == d].mean(axis=0)) for d in range(10)]
+    assert list(shown["likeness"].values()) == pytest.approx(alike, abs=1e-9)
+    lowest = min(shown["final"].values())
+    if hits == 10:
+        assert "It answers each as the digit asked for " + (
+            f"(activations ≥ {np.floor(lowest * 100) / 100:.2f})" if lowest >= 0.5 else "but unsure") in words
+    else:
+        assert f"It answers {hits} of 10 as the digit asked for" in words
+    assert (f"yet has no idea how to draw one: none is much like its digit's average training image (correlation ≤ "
+            f"{max(alike):.2f})" if max(alike) < 0.5 else f"some resemble their digit's average training image "
+            f"(correlation up to {max(alike):.2f})") in words
 
 
 # --- part 14: memorisation, done with the teacher's network ----------------------------------------------------
@@ -238,6 +262,14 @@ def test_memorisation_is_the_experiment_on_the_teachers_network(name):
     assert f"The lecture's network ({'-'.join(map(str, SIZES[name]))})" in words
     assert f"(η = {part.runs['true'].config.eta:g})" in words
     assert f"{shown['test_accuracy']['shuffled']:.1%} with shuffled ones" in words
+    memorised, learned = shown["curves"]["shuffled"]["train_accuracy"][-1], shown["test_accuracy"]["shuffled"]
+    verdict = ("." if learned > 0.15 else ": memorised, not learned." if memorised >= 0.9 else
+               f": not learned, and only {memorised:.0%} of its labels memorised.")
+    assert f"(chance is 10%){verdict}" in words
+    true, shuffled = shown["reached"]["true"], shown["reached"]["shuffled"]
+    if true is not None and shown["level"] >= 0.1:
+        later = "only " if shuffled > true else ""
+        assert f"the true labels by epoch {true}, the shuffled ones {later}by epoch {shuffled}." in words
 
 
 # --- part 15: other networks' first layers, the lecture's shown once -----------------------------------------------
