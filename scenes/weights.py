@@ -49,7 +49,7 @@ class EvolvingWeights:
         """How far the drawn images moved from their random start: their mean correlation with it, kept in shown."""
         c = self.shown["start_correlation"] = float(analysis.correlations(self.drawn(0), self.drawn(-1)).mean())
         if c >= 0.8:
-            return f"yet the images still look much like their random start (correlation {c:.2f} with it)."
+            return f"yet the images still look much like their random start (correlation {c:.2f})."
         moved = "drifted" if c >= 0.5 else "moved far"
         return f"and the images have {moved} from their random start (correlation {c:.2f})."
 
@@ -120,8 +120,7 @@ class EvolvingWeights:
 
         step_through(scene, 0, len(run.steps) - 1, show_snapshot, self.seconds, host=images)
         final = caption(f"After {run.epochs[-1]:g} epoch{'' if run.epochs[-1] == 1 else 's'}: "
-                        f"{run.test_accuracy[-1]:.2%} of the 10,000 test digits right, {self.change_words()}",
-                        SMALL_SIZE)
+                        f"{run.test_accuracy[-1]:.2%} of test digits right, {self.change_words()}", TINY_SIZE)
         scene.play(FadeOut(note), arrive([epoch_read.number, acc_read.number], final), run_time=1)  # from the readouts
         scene.wait(2)
 

@@ -113,3 +113,15 @@ def test_epochs_to_reach_refuses_a_run_that_skips_epoch_ends():
                                      log_snapshots=3), progress=False)
     with pytest.raises(ConfigError, match=r"records only some epoch ends"):
         analysis.epochs_to_reach(sparse, 0.5)
+
+
+def test_correlations_are_pearsons_row_by_row_and_digit_means_average_each_digit():
+    from gdcore.analysis import correlations, digit_means
+    rng = np.random.default_rng(3)
+    a, b = rng.random((4, 784)), rng.random((4, 784))
+    b[1] = 2 * a[1] + 1                                      # the same picture, brighter: correlation 1
+    expected = [np.corrcoef(x, y)[0, 1] for x, y in zip(a, b)]
+    assert correlations(a, b) == pytest.approx(expected, abs=1e-12) and correlations(a, b)[1] == pytest.approx(1)
+    assert correlations(np.ones((1, 784)), a[:1]) == [0.0]   # a blank picture is like nothing
+    labels = np.array([0, 1, 0, 1])
+    assert np.allclose(digit_means(a, labels, 2), [(a[0] + a[2]) / 2, (a[1] + a[3]) / 2])

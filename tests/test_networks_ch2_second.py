@@ -133,10 +133,10 @@ def test_hidden_weights_show_sixteen_of_the_layer_and_say_so(name):
                                                     rel=1e-4)
     test = outputs_by_hand(run.config, run.params[last], pixels(data.test_images)).argmax(axis=1)
     assert shown["test_accuracy"][-1] == pytest.approx(np.mean(test == data.test_labels), abs=1e-4)
-    assert f"{np.mean(test == data.test_labels):.2%} of the 10,000 test digits right" in words
+    assert f"{np.mean(test == data.test_labels):.2%} of test digits right" in words
     start = np.mean([correlation(a, b) for a, b in zip(run.params[0][:width * 784].reshape(width, 784)[:16], W[:16])])
     assert shown["start_correlation"] == pytest.approx(start, abs=1e-9)
-    assert (f"yet the images still look much like their random start (correlation {start:.2f} with it)." if start >= 0.8
+    assert (f"yet the images still look much like their random start (correlation {start:.2f})." if start >= 0.8
             else f"and the images have {'drifted' if start >= 0.5 else 'moved far'} from their random start "
                  f"(correlation {start:.2f}).") in words
     cost_axis = (f"cross-entropy cost, mean over {n:,} images" if name == "tweaked" else
