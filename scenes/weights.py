@@ -35,6 +35,7 @@ class EvolvingWeights:
         self.neurons = list(range(min(self.SHOWN, run.config.sizes[1])))
         self.shown = {"snapshots": [], "train_cost": [], "test_accuracy": [], "epoch": [],
                       "neurons": self.neurons, "layer_size": int(run.config.sizes[1])}
+        self.shown["start_correlation"] = float(analysis.correlations(self.drawn(0), self.drawn(-1)).mean())
 
     def first_layer(self, i: int) -> np.ndarray:
         """(n, 784) first-layer weights at snapshot i, n = the layer's size."""
@@ -46,8 +47,8 @@ class EvolvingWeights:
         return self.first_layer(i)[self.neurons]
 
     def change_words(self) -> str:
-        """How far the drawn images moved from their random start: their mean correlation with it, kept in shown."""
-        c = self.shown["start_correlation"] = float(analysis.correlations(self.drawn(0), self.drawn(-1)).mean())
+        """How far the drawn images moved from their random start, as their mean correlation with it says."""
+        c = self.shown["start_correlation"]
         if c >= 0.8:
             return f"yet the images still look much like their random start (correlation {c:.2f})."
         moved = "drifted" if c >= 0.5 else "moved far"
