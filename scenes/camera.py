@@ -16,24 +16,18 @@ from corner coordinates rounded to 1/1024 pixel, with plain arithmetic (no LAPAC
 only the box the image covers. The same mobject positions give the same pixels on every CPU; images
 that are rotated, skewed or seen in perspective fall back to manim's own drawing.
 
-``QuickFileWriter`` encodes each animation's video with x264's ``veryfast`` preset instead of
-manim's default (``medium``, which it does not let one change). At 1080p60, encoding alone ran at
-37-50 frames a second with ``medium``, below the 40 fps a part must render at, and at 77-80 with
-``veryfast``, with files 20 % smaller at the same quality setting (crf 23): 400 frames of the nudges
-part, ``bench/encode_speed.py``.
+Videos are written by ``scenes/encoding.py``'s ``QuickFileWriter``.
 """
 from __future__ import annotations
-
-import dataclasses
 
 import numpy as np
 from manim import Scene, ThreeDScene, config
 from manim.camera.camera import Camera
 from manim.camera.three_d_camera import ThreeDCamera
 from manim.constants import RendererType
-from manim.scene.scene_file_writer import SceneFileWriter
 from PIL import Image
 
+from scenes.encoding import QuickFileWriter
 from scenes.reading import ReadingPace
 from scenes.redraw import RedrawLess, RedrawLessRenderer
 
@@ -74,28 +68,6 @@ class StableCamera(RedrawLess, StableImages, Camera):
 class StableThreeDCamera(RedrawLess, StableImages, ThreeDCamera):
     """manim's 3-D Cairo camera with stable, fast images (images facing the camera), drawing
     unchanged mobjects once a play (scenes/redraw.py)."""
-
-
-X264_PRESET = "veryfast"
-
-
-class QuickFileWriter(SceneFileWriter):
-    """manim's file writer, encoding H.264 with the ``X264_PRESET`` preset."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        spec = getattr(self, "video_encoder", None)   # manim 0.22: the resolved encoder of every segment
-        if spec is not None and spec.codec == "libx264":
-            self.video_encoder = dataclasses.replace(
-                spec, options=tuple(sorted({**dict(spec.options), "preset": X264_PRESET}.items())))
-
-    def open_partial_movie_stream(self, *args, **kwargs) -> None:
-        super().open_partial_movie_stream(*args, **kwargs)
-        if hasattr(self, "video_encoder"):            # manim 0.22: done in __init__
-            return
-        context = self._current_encode_job.stream.codec_context
-        if context.name == "libx264":          # the codec opens at the first frame, with these options
-            context.options = {**context.options, "preset": X264_PRESET}
 
 
 class StableCameraScene:

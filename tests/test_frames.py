@@ -85,12 +85,35 @@ def test_a_real_change_fails(reference, change, at_least):
     assert frame_mismatch(changed, reference).sum() >= at_least
 
 
+def test_converting_each_frame_once_writes_the_same_video(tmp_path, monkeypatch):
+    """scenes/encoding.py's QuickFileWriter converts a wait's still frame once and wraps each frame
+    without a copy: the video's bytes are those of manim's own frame-by-frame conversion."""
+    from manim import Circle, Create, Square, tempconfig
+
+    from scenes.encoding import QuickFileWriter
+
+    class Drawn(GdvizScene):
+        def construct(self):
+            self.play(Create(Circle(fill_opacity=0.5)), run_time=0.5)
+            self.wait(0.5)
+            self.play(Create(Square()), run_time=0.3)
+
+    videos = []
+    for once in (True, False):
+        monkeypatch.setattr(QuickFileWriter, "CONVERT_ONCE", once)
+        with tempconfig({"media_dir": str(tmp_path / str(once)), "pixel_width": 320, "pixel_height": 180,
+                         "frame_rate": 30, "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none"}):
+            Drawn().render()
+        videos.append(next(p for p in (tmp_path / str(once)).rglob("Drawn.mp4")).read_bytes())
+    assert len(videos[0]) > 1000 and videos[0] == videos[1]
+
+
 def test_videos_are_encoded_with_the_quick_x264_preset(tmp_path):
-    """scenes/camera.py's QuickFileWriter: x264 writes its settings into the stream; 'veryfast' is one
+    """scenes/encoding.py's QuickFileWriter: x264 writes its settings into the stream; 'veryfast' is one
     reference frame and subpixel refinement 2 (manim's default, 'medium', is ref=3 subme=7)."""
     from manim import Circle, Create, tempconfig
 
-    from scenes.camera import X264_PRESET
+    from scenes.encoding import X264_PRESET
 
     class Drawn(GdvizScene):
         def construct(self):
