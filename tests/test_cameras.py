@@ -1,0 +1,84 @@
+"""scenes/camera.py's and scenes/redraw.py's shortcuts draw exactly what manim's own cameras draw."""
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+from manim import (DEGREES, UP, Circle, Create, Dot, FadeIn, ImageMobject, Line, Square, Text, ThreeDCamera,
+                   VGroup, tempconfig)
+
+from scenes import redraw
+from scenes.camera import GdvizScene, GdvizThreeDScene, StableThreeDCamera
+
+SMALL = {"pixel_width": 320, "pixel_height": 180, "frame_rate": 15, "disable_caching": True,
+         "verbosity": "ERROR", "progress_bar": "none"}
+
+
+@pytest.mark.parametrize("zoom, centre", [(1, (0, 0, 0)), (1.7, (0.3, -1.25, 0))])
+def test_a_flat_view_projects_as_manims_three_d_camera(zoom, centre):
+    rng = np.random.default_rng(3)
+    camera = StableThreeDCamera(zoom=zoom, frame_center=np.array(centre, float))
+    flat = Square().shift([0.2, 1.1, 0]).set_points(rng.normal(size=(40, 3)) * [3, 2, 0])
+    raised = Circle().shift([0, 0, 0.5])
+    for angles in ({}, {"phi": 60 * DEGREES, "theta": -30 * DEGREES}):
+        camera.set_phi(angles.get("phi", 0))
+        camera.set_theta(angles.get("theta", -90 * DEGREES))
+        camera.reset_rotation_matrix()
+        for mobject in (flat, raised):
+            ours = camera.transform_points_pre_display(mobject, mobject.points)
+            manims = ThreeDCamera.transform_points_pre_display(camera, mobject, mobject.points)
+            assert np.array_equal(ours, manims)
+    assert camera._flat_view[1] is False                  # the last view was rotated
+
+
+def overlapping_scene(base):
+    """A play whose first mobject has an updater (so manim redraws everything after it), with still
+    mobjects in front of it, beside it, and under a moving one, then new ones arriving."""
+    class Overlapping(base):
+        def construct(self):
+            image = ImageMobject(np.uint8(np.arange(64).reshape(8, 8) * 4)).scale_to_fit_height(1.5).shift(3 * UP)
+            ticking = Dot(color="#ff0000").add_updater(lambda m, dt: m.shift([0.4 * dt, 0, 0]))
+            label = Text("still", font_size=30).shift([-3, -1, 0])
+            under = Square(1.2, fill_opacity=0.6).shift([2, -1, 0])
+            cover = Square(0.5, fill_opacity=0.5, color="#0000ff").shift([0.3, 0, 0])   # over the ticking dot
+            self.add(ticking, image, label, under, cover, Line([-4, 2, 0], [4, 2, 0], stroke_width=12))
+            mover = Circle(0.5, color="#00ff00").shift([-2, -1, 0])
+            self.play(mover.animate.shift([4, 0, 0]), run_time=1)
+            self.play(FadeIn(VGroup(Text("new", font_size=24).shift([0, -3, 0]))), Create(Circle(0.3)), run_time=0.6)
+    return Overlapping
+
+
+def written_frames(scene_class, tmp_path, monkeypatch) -> list[tuple[str, int]]:
+    """The SHA-1 of every frame ``scene_class`` sends to its video, with how many times it is sent."""
+    from manim.scene.scene_file_writer import SceneFileWriter
+
+    from scenes.encoding import QuickFileWriter
+
+    frames = []
+    original = SceneFileWriter.write_frame
+    monkeypatch.setattr(QuickFileWriter, "write_frame", lambda self, frame, num_frames=1: (
+        frames.append((hashlib.sha1(np.ascontiguousarray(frame).tobytes()).hexdigest(), num_frames)),
+        original(self, frame, num_frames))[1])
+    with tempconfig({**SMALL, "media_dir": str(tmp_path)}):
+        scene_class().render()
+    return frames
+
+
+@pytest.mark.parametrize("base", [GdvizScene, GdvizThreeDScene], ids=["2-D", "lecture (3-D camera)"])
+def test_drawing_unchanged_mobjects_once_draws_the_same_frames(base, tmp_path, monkeypatch):
+    """scenes/redraw.py: every frame is manim's, and fewer mobjects were drawn."""
+    from manim.camera.camera import Camera
+
+    drawn = []
+    original = Camera.display_vectorized
+    monkeypatch.setattr(Camera, "display_vectorized", lambda self, m, ctx: (drawn.append(1), original(self, m, ctx))[1])
+    frames, counts = [], []
+    for less in (True, False):
+        monkeypatch.setattr(redraw, "REDRAW_LESS", less)
+        drawn.clear()
+        frames.append(written_frames(overlapping_scene(base), tmp_path / str(less), monkeypatch))
+        counts.append(len(drawn))
+    assert len(frames[0]) > 20 and frames[0] == frames[1]
+    assert len(set(frames[0])) > 15                          # the frames do change
+    assert counts[0] < 0.8 * counts[1], counts
