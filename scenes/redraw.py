@@ -81,7 +81,7 @@ class RedrawLess:
     def new_play(self) -> None:
         """Forget everything: a play begins (its static frame is a new one)."""
         self._seen = {}        # id -> (mobject, signature, footprint) as last drawn
-        self._banned = set()   # ids drawn every frame for the rest of this play
+        self._banned = {}      # ids drawn every frame for the rest of this play -> footprint computable
         self._cache = None     # (base, camera signature, cached ids, pixels)
         self._admitting = True  # until the cache is first built: later arrivals are drawn every frame
 
@@ -127,39 +127,48 @@ class RedrawLess:
 
     def _split(self, order):
         """(cached, live): the mobjects that may be drawn from the cache, and the rest, both in order."""
-        candidates, live_boxes, cached_index, live_index = [], [], [], []
         seen, banned = self._seen, self._banned
+        candidates, cached_index, live_index = [], [], []
         for i, m in enumerate(order):
             key = id(m)
-            sig = self._signature(m)
-            before = seen.get(key)
-            if sig is None or (before is not None and (before[0] is not m or before[1] != sig)) or (
-                    before is None and not self._admitting):
-                banned.add(key)
-            if key in banned or before is None:
-                box = self._footprint(m) if sig is not None else EVERYWHERE
-                seen[key] = (m, sig, box)
-                live_boxes.append(box)
-                live_index.append(i)
-            else:
-                candidates.append(m)
-                cached_index.append(i)
+            if key not in banned:                   # a banned one stays banned: no need to look at it
+                sig = self._signature(m)
+                before = seen.get(key)
+                if sig is None or (before is not None and (before[0] is not m or before[1] != sig)) or (
+                        before is None and not self._admitting):
+                    banned[key] = sig is not None   # whether its footprint can be computed
+                elif before is None:
+                    seen[key] = (m, sig, None)      # its footprint is computed if it is ever cached
+                else:
+                    candidates.append(m)
+                    cached_index.append(i)
+                    continue
+            live_index.append(i)
         if not candidates:
             return [], list(order)
         ok = np.ones(len(candidates), bool)
-        if live_boxes:
-            live = np.array(live_boxes)
-            mine = np.array([seen[id(m)][2] for m in candidates])
+        if live_index:
+            live = np.array([self._footprint(order[i]) if banned.get(id(order[i]), True) else EVERYWHERE
+                             for i in live_index])
+            mine = np.array([self._cached_footprint(m) for m in candidates])
             overlap = ((mine[:, None, 0] <= live[None, :, 2]) & (live[None, :, 0] <= mine[:, None, 2])
                        & (mine[:, None, 1] <= live[None, :, 3]) & (live[None, :, 1] <= mine[:, None, 3]))
             earlier = np.array(live_index)[None, :] < np.array(cached_index)[:, None]
             ok = ~(overlap & earlier).any(axis=1)
         for m, good in zip(candidates, ok):
             if not good:
-                banned.add(id(m))
+                banned[id(m)] = True
         if not ok.all():                # the overlapped ones are drawn each frame from now on
             return self._split(order)
         return candidates, [order[i] for i in live_index]
+
+    def _cached_footprint(self, m):
+        """The footprint of ``m``, unchanged since it was first seen this play (so computed once)."""
+        m_, sig, box = self._seen[id(m)]
+        if box is None:
+            box = self._footprint(m)
+            self._seen[id(m)] = (m_, sig, box)
+        return box
 
     def _signature(self, m):
         if isinstance(self, ThreeDCamera) and m in self.fixed_orientation_mobjects:
