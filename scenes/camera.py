@@ -62,22 +62,26 @@ class StableImages:
 
 class FlatView:
     """ThreeDCamera mixin: while the camera looks straight down (manim's default orientation: every
-    part of a lecture but the two 3-D ones, since a lecture is a ThreeDScene), a mobject lying in the
-    plane z = 0 is projected by a shift (and the zoom). manim's ``project_points`` rotates by the
-    identity and scales by d / (d - 0) = 1, which give exactly the same numbers at several times
-    the cost: the projection was a fifth of the Recap part's render inside the lecture."""
+    part of a lecture but the two 3-D ones, since a lecture is a ThreeDScene), a mobject whose
+    points all have d / (d - z) = 1 exactly (focal distance d; z = 0, or the 1e-17 of a glyph) is
+    projected by a shift and the zoom. manim's ``project_points`` rotates by the identity and scales
+    by that 1, which give exactly the same numbers at several times the cost: the projection was a
+    fifth of the Recap part's render inside the lecture."""
 
     def transform_points_pre_display(self, mobject, points):
         rotation = self.rotation_matrix               # a new array at each frame (reset_rotation_matrix)
         if getattr(self, "_flat_view", (None,))[0] is not rotation:
-            self._flat_view = (rotation, bool(np.array_equal(rotation, np.eye(3)) and self.get_focal_distance() > 0))
+            distance = self.get_focal_distance()
+            self._flat_view = (rotation, bool(np.array_equal(rotation, np.eye(3)) and distance > 0
+                                              and not self.exponential_projection), distance)
         if not self._flat_view[1] or mobject in self.fixed_in_frame_mobjects \
                 or mobject in self.fixed_orientation_mobjects:
             return super().transform_points_pre_display(mobject, points)
-        if not np.all(np.isfinite(points)):           # what Camera.transform_points_pre_display does
+        if not np.isfinite(points).all():             # what Camera.transform_points_pre_display does
             points = np.zeros((1, 3))
         shifted = points - self.frame_center
-        if shifted[:, 2].any():                       # not flat: perspective
+        zs, distance = shifted[:, 2], self._flat_view[2]
+        if zs.any() and not (distance - zs == distance).all():    # perspective does change them
             return super().transform_points_pre_display(mobject, points)
         zoom = self.get_zoom()
         if zoom != 1:

@@ -21,11 +21,12 @@ def test_a_flat_view_projects_as_manims_three_d_camera(zoom, centre):
     camera = StableThreeDCamera(zoom=zoom, frame_center=np.array(centre, float))
     flat = Square().shift([0.2, 1.1, 0]).set_points(rng.normal(size=(40, 3)) * [3, 2, 0])
     raised = Circle().shift([0, 0, 0.5])
+    glyph = Text("g").shift([0, 0, 1e-17])                       # a rotated SVG's rounding
     for angles in ({}, {"phi": 60 * DEGREES, "theta": -30 * DEGREES}):
         camera.set_phi(angles.get("phi", 0))
         camera.set_theta(angles.get("theta", -90 * DEGREES))
         camera.reset_rotation_matrix()
-        for mobject in (flat, raised):
+        for mobject in (flat, raised, *glyph.family_members_with_points()):
             ours = camera.transform_points_pre_display(mobject, mobject.points)
             manims = ThreeDCamera.transform_points_pre_display(camera, mobject, mobject.points)
             assert np.array_equal(ours, manims)
