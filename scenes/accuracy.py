@@ -9,7 +9,7 @@ from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, GrowF
 from gdcore import analysis, inputs, load_mnist
 from scenes import settings
 from scenes.camera import GdvizScene
-from scenes.visuals import (ACCURACY, COST, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, DigitImage, OutputBars,
+from scenes.visuals import (fade_to_background, ACCURACY, COST, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, DigitImage, OutputBars,
                             Readout, arrive, cascade, caption, digit_rgba, step_through, text, title)
 from scenes.weights import grow_bars, video_run
 
@@ -30,7 +30,7 @@ class ScoreOnTestSet:
         correct = analysis.running_correct(net, X, data.test_labels)
         predictions = net.predict(X)
         self.count_through_test_set(scene, data, correct, predictions)
-        scene.play(*[FadeOut(m) for m in scene.mobjects])
+        fade_to_background(scene)
         self.show_mistakes(scene, data, analysis.misclassified(net, X, data.test_labels))
 
     def count_through_test_set(self, scene, data, correct, predictions) -> None:
@@ -96,7 +96,7 @@ class ConfidentNonsense:
         noise = analysis.noise_inputs(self.samples, self.seed)
         stats = analysis.claims(net, noise)
         self.show_one_noise_image(scene, net, noise[0])
-        scene.play(*[FadeOut(m) for m in scene.mobjects])
+        fade_to_background(scene)
         self.show_statistics(scene, stats)
 
     def show_one_noise_image(self, scene, net, x) -> None:

@@ -9,13 +9,13 @@ example (scenes/example.py)."""
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeOut, Group, GrowFromCenter, Rectangle, Scene, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UP, GrowFromCenter, Rectangle, Scene, VGroup, Write
 
 from gdcore import wishes
 from scenes.camera import GdvizScene
 from scenes.example import activation_word, early_example, fill_scale, shown_neurons, slope_symbol
 from scenes.nudges import signed
-from scenes.visuals import (ACCURACY, GRADIENT, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, NeuronColumn, arrive,
+from scenes.visuals import (fade_to_background, ACCURACY, GRADIENT, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, NeuronColumn, arrive,
                             cascade, point_at, recaption, signed_color, text, title)
 from scenes.weights import video_run
 
@@ -94,7 +94,7 @@ class AddingUpWishes:
         self.note = VGroup()
         for n, layer in enumerate(self.steps):             # L, L-1, ..., 2
             if n:
-                scene.play(FadeOut(Group(*scene.mobjects)), run_time=0.6 * self.pace)
+                fade_to_background(scene, run_time=0.6 * self.pace)
             grid, column, header = self.lay_out(scene, layer)
             if n == 0:
                 self.wish_by_wish(scene, layer, grid, header)

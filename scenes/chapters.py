@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from manim import FadeOut, Group, config
+from manim import config
 
 from gdcore import analysis, load_mnist
 from scenes import settings
@@ -17,6 +17,7 @@ from scenes.landscape import DescentInOneDimension
 from scenes.memorise import TrueAgainstShuffled, memorise_runs
 from scenes.nudges import LearningCurve, NudgeVector
 from scenes.stumble import RealStumble, stumble_runs
+from scenes.visuals import fade_to_background
 from scenes.weights import EvolvingWeights, OtherFirstLayers, UntouchedPixels, other_networks, video_run
 
 
@@ -91,7 +92,7 @@ def play_parts(scene, numbered_parts, begin_part, end_part=None, lecture_length:
         if not last:
             if end_part is not None:
                 end_part(number, part)
-            scene.play(FadeOut(Group(*scene.mobjects)))
+            fade_to_background(scene)
     if lecture_length:
         from scenes.build import READS
 

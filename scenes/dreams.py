@@ -5,12 +5,12 @@ average training image (gdcore.analysis.dream, correlations)."""
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, FadeOut, Group, Scene, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, FadeIn, Group, Scene, VGroup, Write
 
 from gdcore import analysis, load_mnist
 from gdcore.data import inputs
 from scenes.camera import GdvizScene
-from scenes.visuals import (ACCURACY, COST, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, DigitImage, OutputBars, Readout,
+from scenes.visuals import (fade_to_background, ACCURACY, COST, MUTED, SMALL_SIZE, TEXT, TINY_SIZE, DigitImage, OutputBars, Readout,
                             cascade, caption, digit_rgba, point_at, recaption, step_through, text, title)
 from scenes.weights import grow_bars, video_run
 
@@ -132,7 +132,7 @@ class WhatItThinks:
         scene.wait(1)
 
     def every_digit(self, scene) -> None:
-        scene.play(*[FadeOut(m) for m in scene.mobjects])
+        fade_to_background(scene)
         heading = title("The image each digit's output likes best")
         cells = Group()
         for d, path in self.paths.items():

@@ -107,6 +107,11 @@ class ReadingPace:
             self._arrived.setdefault(key, (now, words))
         self._note_captions()
 
+    def hold_until_read(self, leaving) -> None:
+        """Wait until every text among ``leaving`` has had its reading time (before taking them off
+        screen in a way this class does not see)."""
+        self._hold(leaving)
+
     def _hold(self, leaving) -> None:
         """Wait until every text among ``leaving`` has had its reading time."""
         now, lacking = self.renderer.time, 0.0

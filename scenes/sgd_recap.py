@@ -5,13 +5,13 @@ careful man (scenes/stumble.py). Every count is computed
 from the runs' configurations; every cost is recorded or computed by gdcore."""
 from __future__ import annotations
 
-from manim import DOWN, FadeOut, Group, Scene, VGroup, Write
+from manim import DOWN, Group, Scene, VGroup, Write
 
 from gdcore.train import steps_per_epoch
 from scenes.camera import GdvizScene
 from scenes.minibatches import DealMiniBatches
 from scenes.stumble import RealStumble, stumble_runs
-from scenes.visuals import FULL_BATCH, MINI_BATCH, SMALL_SIZE, DigitImage, arrive, caption, cascade, text, title
+from scenes.visuals import fade_to_background, FULL_BATCH, MINI_BATCH, SMALL_SIZE, DigitImage, arrive, caption, cascade, text, title
 from scenes.weights import video_run
 
 
@@ -52,7 +52,7 @@ class MiniBatchSteps:
         self.stumble.play(scene)
 
     def clear(self, scene) -> None:
-        scene.play(FadeOut(Group(*scene.mobjects)), run_time=0.5 * self.pace)
+        fade_to_background(scene, run_time=0.5 * self.pace)
 
     def what_a_step_costs(self, scene) -> None:
         c = self.shown["cost_of_a_step"]

@@ -83,3 +83,45 @@ def test_drawing_unchanged_mobjects_once_draws_the_same_frames(base, tmp_path, m
     assert len(frames[0]) > 20 and frames[0] == frames[1]
     assert len(set(frames[0])) > 15                          # the frames do change
     assert counts[0] < 0.8 * counts[1], counts
+
+
+def captured_frames(scene_class, tmp_path, monkeypatch, **settings) -> list[np.ndarray]:
+    """Every frame ``scene_class`` sends to its video (one per frame of a wait)."""
+    from manim.scene.scene_file_writer import SceneFileWriter
+
+    frames = []
+    original = SceneFileWriter.write_frame
+    monkeypatch.setattr(SceneFileWriter, "write_frame", lambda self, frame, num_frames=1: (
+        frames.extend([np.array(frame)] * num_frames), original(self, frame, num_frames))[1])
+    with tempconfig({**SMALL, "media_dir": str(tmp_path), **settings}):
+        scene_class().render()
+    return frames
+
+
+@pytest.mark.parametrize("base, tilt", [(GdvizScene, 0), (GdvizThreeDScene, 0), (GdvizThreeDScene, 70)],
+                         ids=["2-D", "lecture", "lecture, tilted camera"])
+def test_a_fade_to_the_background_dims_the_last_frame_as_one_picture(base, tilt, tmp_path, monkeypatch):
+    """scenes/visuals/motion.py's fade_to_background: after the caption's reading time, every frame
+    of the fade is the last frame, dimmed by the same factor everywhere, and then the screen is empty."""
+    from scenes.visuals import caption, fade_to_background
+
+    class Fading(base):
+        def construct(self):
+            if tilt:
+                self.set_camera_orientation(phi=tilt * DEGREES)
+            self.add(Square(2, fill_opacity=0.7, color="#3080ff"), Circle(1.2, fill_opacity=0.5, color="#ff8000"))
+            self.add(caption("seven words to read before it goes"))
+            self.wait(0.2)
+            fade_to_background(self, run_time=1)
+
+    frames = captured_frames(Fading, tmp_path, monkeypatch)
+    fps, reading = 15, 7 / 3
+    still, fade = frames[:-fps], frames[-fps:]
+    assert len(still) >= round(reading * fps) - 1                  # the caption was held until read
+    last = still[-1].astype(float)
+    assert last[..., :3].max() > 200
+    kept = [frame[..., :3].sum() / last[..., :3].sum() for frame in fade]       # how much of it is left
+    assert all(a > b for a, b in zip(kept, kept[1:])) and kept[0] > 0.9, kept
+    errors = [np.abs(frame[..., :3] - last[..., :3] * k).max() for frame, k in zip(fade, kept)]
+    assert max(errors) <= 2.5, errors                              # the same factor on every pixel
+    assert kept[-1] < 0.05

@@ -61,7 +61,8 @@ from scenes.visuals.plots import (
     swatch,
 )
 from scenes.visuals.surface import CostSurface
-from scenes.visuals.motion import arrive, cascade, grow_arrows, point_at, recaption, step_through
+from scenes.visuals.motion import (arrive, cascade, fade_to_background, grow_arrows, point_at, recaption,
+                                   step_through)
 
 __all__ = [
     "ACCURACY",
@@ -125,6 +126,7 @@ __all__ = [
     "cascade",
     "grow_arrows",
     "point_at",
+    "fade_to_background",
     "recaption",
     "step_through",
 ]

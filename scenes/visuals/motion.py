@@ -1,7 +1,11 @@
 """Reusable motion: animations that several parts play."""
 from __future__ import annotations
 
-from manim import FadeIn, Rectangle, ReplacementTransform, VMobject
+import numpy as np
+from manim import (RESAMPLING_ALGORITHMS, Animation, FadeIn, FadeOut, Group, ImageMobject, Rectangle,
+                   ReplacementTransform, VMobject)
+from manim.camera.three_d_camera import ThreeDCamera
+from manim.renderer.cairo_renderer import CairoRenderer
 
 from scenes.visuals.typography import caption
 
@@ -40,6 +44,46 @@ def recaption(scene, old, line: str, run_time: float):
     scene.remove(old)
     scene.play(FadeIn(new), run_time=run_time)
     return new
+
+
+def fade_to_background(scene, run_time: float = 1.0) -> None:
+    """Clear the screen as a film fades to black: once the texts on it have had their reading time,
+    the frame as drawn dims into the background (black, or white in the light theme).
+
+    It is one full-frame image fading, not every mobject fading on its own: that redrew every
+    mobject at every frame, and the fade after the Recap part (a whole network of edges) had been a
+    quarter of that part's render. Overlapping translucent mobjects also no longer show through
+    each other while they fade. With animations skipped (a dry run) nothing is drawn either way."""
+    renderer = scene.renderer
+    leaving = list(scene.mobjects)
+    if not isinstance(renderer, CairoRenderer) or renderer.skip_animations or not leaving:
+        scene.play(FadeOut(Group(*leaving)), run_time=run_time)
+        return
+    scene.hold_until_read(leaving)          # scenes/reading.py
+    renderer.static_image = None            # draw the screen as it is now, from scratch
+    renderer.update_frame(scene)
+    camera = renderer.camera
+    frame = ImageMobject(renderer.get_frame(), resampling_algorithm=RESAMPLING_ALGORITHMS["nearest"])
+    frame.stretch_to_fit_width(camera.frame_width).stretch_to_fit_height(camera.frame_height)
+    frame.move_to(camera.frame_center)
+    scene.remove(*leaving)
+    if isinstance(camera, ThreeDCamera):
+        scene.add_fixed_in_frame_mobjects(frame)       # not seen through a tilted 3-D camera
+    scene.add(frame)
+    scene.play(_Dimming(frame), run_time=run_time)
+    if isinstance(camera, ThreeDCamera):
+        camera.remove_fixed_in_frame_mobjects(frame)
+
+
+class _Dimming(Animation):
+    """An opaque image fades to transparent (its alpha channel scaled down), then leaves the scene."""
+
+    def __init__(self, image, **kw):
+        self.opaque = image.pixel_array[..., 3].astype(float)
+        super().__init__(image, remover=True, **kw)
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        self.mobject.pixel_array[..., 3] = np.round(self.opaque * (1 - self.rate_func(alpha))).astype(np.uint8)
 
 
 # --- a value travels from where it is computed to where it is used ---------------------------------
