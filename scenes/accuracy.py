@@ -130,7 +130,7 @@ class ConfidentNonsense:
             bars.add(VGroup(bar, value, name))
         bars.shift(UP * 0.1)
         mean_top = stats["mean_top_activation"]
-        self.shown["confident"] = bool(mean_top >= self.CONFIDENT)
+        self.shown["confident"] = bool(round(mean_top, 2) >= self.CONFIDENT)     # as the caption shows it
         note = caption(f"Mean of its largest output over these images: {mean_top:.2f} — "
                        + ("confident about nonsense." if self.shown["confident"] else
                           "not confident, yet it names a digit for every one."), SMALL_SIZE)

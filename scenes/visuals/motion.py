@@ -59,7 +59,8 @@ def fade_to_background(scene, run_time: float = 1.0) -> None:
     if not isinstance(renderer, CairoRenderer) or renderer.skip_animations or not leaving:
         scene.play(FadeOut(Group(*leaving)), run_time=run_time)
         return
-    scene.hold_until_read(leaving)          # scenes/reading.py
+    if hasattr(scene, "hold_until_read"):   # a gdviz scene (scenes/reading.py)
+        scene.hold_until_read(leaving)
     renderer.static_image = None            # draw the screen as it is now, from scratch
     renderer.update_frame(scene)
     camera = renderer.camera
