@@ -17,7 +17,7 @@ Camera (a frame-sized composite per image), interleaved.
 ``--redraw`` renders each selected part (``--parts``, default the 12 parts issue 13 lists as below
 40 fps) with scenes/redraw.py's RedrawLess on and off (``scenes.redraw.REDRAW_LESS``), interleaved
 ``--repeats`` times, and prints both frame rates and their ratio (the frames themselves are the same:
-the frame tests pass both ways).
+tests/test_cameras.py).
 
 ``--lecture`` times, side by side in this one run, the lecture(s) of ``--chapter`` at each quality: the plain
 ``manim`` render (the lecture file in this process), the parallel build (``python -m scenes.build``,

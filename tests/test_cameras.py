@@ -125,3 +125,23 @@ def test_a_fade_to_the_background_dims_the_last_frame_as_one_picture(base, tilt,
     errors = [np.abs(frame[..., :3] - last[..., :3] * k).max() for frame, k in zip(fade, kept)]
     assert max(errors) <= 2.5, errors                              # the same factor on every pixel
     assert kept[-1] < 0.05
+
+
+def test_axes_shaded_once_have_manims_sheen_as_they_move():
+    """scenes/bowl.py's shade_axes_once: the same gradient ends as ThreeDAxes' own, also after a move."""
+    from manim import ThreeDAxes
+
+    from scenes.bowl import shade_axes_once
+
+    def axes():
+        return ThreeDAxes(x_range=[-1.5, 1.5, 1], y_range=[-1.5, 1.5, 1], z_range=[0, 4, 1], tips=False)
+
+    manims, ours = axes(), shade_axes_once(axes())
+    for step in range(3):
+        pairs = list(zip(manims.family_members_with_points(), ours.family_members_with_points()))
+        assert len(pairs) > 50
+        for theirs, mine in pairs:
+            assert all(np.array_equal(a, b) for a, b in zip(theirs.get_gradient_start_and_end_points(),
+                                                            mine.get_gradient_start_and_end_points()))
+        for a in (manims, ours):
+            a.shift([0.3, -0.2, 0.1]).rotate(0.4 * step)

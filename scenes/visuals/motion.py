@@ -14,9 +14,10 @@ def step_through(scene, start: int, end: int, on_step, run_time: float, rate_fun
     """Animate an integer k from ``start`` to ``end`` over ``run_time`` seconds, calling ``on_step(k)``
     once for every new k (frames where k did not change cost nothing).
 
-    The updater sits on ``host`` (default: the first mobject on screen). Cairo redraws every frame
-    only the mobjects from the first one with an updater onwards, so ``host`` must come before
-    whatever ``on_step`` changes.
+    The updater sits on ``host`` (default: the first mobject on screen), which must come before
+    whatever ``on_step`` changes: manim redraws at each frame only the mobjects from the first one
+    with an updater onwards. (scenes/redraw.py then draws the unchanged ones among those only once,
+    so a host early on screen no longer costs a redraw of everything after it.)
     """
     from manim import ValueTracker, linear
 
