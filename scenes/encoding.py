@@ -19,6 +19,7 @@ same quality setting (crf 23).
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import av
 import numpy as np
@@ -68,5 +69,7 @@ class QuickFileWriter(SceneFileWriter):
         if context.name == "libx264":          # the codec opens at the first frame, with these options
             context.options = {**context.options, "preset": X264_PRESET}
         if self.CONVERT_ONCE and job.stream.pix_fmt == "yuv420p":    # not a transparent or webm movie
-            job._encode_and_write_frame = (    # called by the job's thread for each frame it is sent
-                lambda pixels, count: encode_frames(job.stream, job.container, pixels, count))
+            # called by the job's thread for each frame it is sent; not a closure over the job itself,
+            # whose cycle would keep it (and its encoder) alive until a garbage collection, which in a
+            # forked child (manim-slides reverses videos in a process pool) waited forever for x264
+            job._encode_and_write_frame = functools.partial(encode_frames, job.stream, job.container)
