@@ -62,6 +62,21 @@ def _vm_signature(m: VMobject):
                 m.shade_in_3d, m.n_points_per_cubic_curve)
 
 
+def _draws_nothing(m) -> bool:
+    """Whether ``m`` is a VMobject shrunk to one point: a curve not yet drawn (``Create``, ``Write``,
+    ``ShowPassingFlash`` before a piece starts or after it ends make it one cubic of four equal points).
+    Cairo fills no area there, and strokes nothing with butt caps (its default), so skipping it changes
+    no pixel."""
+    if not isinstance(m, VMobject):
+        return False
+    points = m.points
+    if len(points) != m.n_points_per_cubic_curve:
+        return False
+    raw = points.tobytes()
+    first = raw[:len(raw) // len(points)]
+    return raw == first * len(points)
+
+
 def _image_signature(m: AbstractImageMobject):
     pixels = m.get_pixel_array()
     return (m.points.tobytes(), pixels.shape, pixels.tobytes(), m.resampling_algorithm)
@@ -104,6 +119,8 @@ class RedrawLess:
                for m in order):
             self._cache = None                    # line joins and caps persist in the Cairo context
             return self._draw(order)
+        if self._butt_caps():
+            order = [m for m in order if not _draws_nothing(m)]
         camera_sig = self._camera_signature()
         if self._cache is not None and self._cache[1] != camera_sig:
             self.new_play()                       # every footprint and projection may have changed
@@ -119,6 +136,13 @@ class RedrawLess:
         else:
             self._cache = (self._base, camera_sig, (), None)
         self._draw(live)
+
+    def _butt_caps(self) -> bool:
+        """Whether the Cairo context strokes with butt caps (its default; a mobject with a cap style of
+        its own leaves that style in the context for every later one)."""
+        import cairo
+
+        return self.get_cairo_context(self.pixel_array).get_line_cap() == cairo.LINE_CAP_BUTT
 
     def _draw(self, mobjects) -> None:
         """manim's Camera.capture_mobjects after get_mobjects_to_display: runs of one type, in order."""

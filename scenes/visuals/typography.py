@@ -10,8 +10,29 @@ from __future__ import annotations
 
 import numpy as np
 from manim import DOWN, UP, Text, VGroup, config
+from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
 from scenes.visuals.palette import MUTED, TEXT
+
+
+# --- every glyph forgets its SVG path once its points are made -------------------------------------
+def _points_then_forget_path(self):
+    """manim's VMobjectFromSVGPath.generate_points, then ``path_obj = None``.
+
+    Every glyph of a Text or MathTex keeps the svgelements Path it was built from, and every copy of
+    the glyph deep-copies it: 645 us of a glyph copy's 663 (measured on a digit of SMALL_SIZE). manim
+    copies glyphs at every turn: a cached SVG is copied into each new Text, every Write, FadeIn and
+    Transform copies its mobjects, a Readout copies digits every frame. The path is read only here,
+    to make the points, so the points and every frame stay the same (tests/test_typography.py).
+    """
+    _generate_points(self)
+    self.path_obj = None
+    return self
+
+
+if VMobjectFromSVGPath.generate_points.__name__ != _points_then_forget_path.__name__:   # once per process
+    _generate_points = VMobjectFromSVGPath.generate_points
+    VMobjectFromSVGPath.generate_points = _points_then_forget_path
 
 # --- type scale (font sizes in manim units of Text) ---------------------------------------------
 FONT = "DejaVu Sans"
