@@ -145,3 +145,55 @@ def test_axes_shaded_once_have_manims_sheen_as_they_move():
                                                             mine.get_gradient_start_and_end_points()))
         for a in (manims, ours):
             a.shift([0.3, -0.2, 0.1]).rotate(0.4 * step)
+
+
+def flashing_scene(base, round_caps_first: bool):
+    """Plays whose curves are drawn piece by piece (ShowPassingFlash, Create, Write), so that most
+    frames hold curves shrunk to one point; optionally after a round-capped line has left round caps
+    in the Cairo context (manim sets a cap style only for a mobject that has one of its own)."""
+    from manim import CapStyleType, ShowPassingFlash, Write
+
+    class Flashing(base):
+        def construct(self):
+            if round_caps_first:
+                self.play(Create(Line([-5, 3, 0], [5, 3, 0], stroke_width=30, cap_style=CapStyleType.ROUND)),
+                          run_time=0.2)
+                self.clear()
+            lines = VGroup(*(Line([-4, y, 0], [4, 0.5 * y, 0], stroke_width=14, color="#ffcc00")
+                             for y in np.linspace(-2.5, 2.5, 12)))
+            self.add(Square(6, fill_opacity=0.3, color="#3080ff"))
+            self.play(ShowPassingFlash(lines.copy(), time_width=0.2), run_time=1, rate_func=lambda t: t)
+            self.play(Write(Text("written", font_size=40).shift(2 * UP)), Create(lines), run_time=0.8)
+    return Flashing
+
+
+@pytest.mark.parametrize("round_caps_first", [False, True], ids=["butt caps", "round caps left in the context"])
+def test_curves_shrunk_to_a_point_are_skipped_only_where_they_draw_nothing(round_caps_first, tmp_path, monkeypatch):
+    """scenes/redraw.py's _draws_nothing: skipping curves not yet drawn keeps every frame manim's, and
+    with round caps left in the Cairo context (where such a curve is a dot) nothing is skipped."""
+    from manim.camera.camera import Camera
+
+    drawn = []
+    original = Camera.display_vectorized
+    monkeypatch.setattr(Camera, "display_vectorized", lambda self, m, ctx: (drawn.append(1), original(self, m, ctx))[1])
+    scene = flashing_scene(GdvizScene, round_caps_first)
+    runs = {}
+    for name, less, skip in (("manim", False, True), ("cached", True, False), ("skipping", True, True)):
+        monkeypatch.setattr(redraw, "REDRAW_LESS", less)
+        if not skip:
+            monkeypatch.setattr(redraw, "_draws_nothing", lambda m: False)
+        drawn.clear()
+        runs[name] = (written_frames(scene, tmp_path / name, monkeypatch), len(drawn))
+        monkeypatch.undo()
+        monkeypatch.setattr(Camera, "display_vectorized",
+                            lambda self, m, ctx: (drawn.append(1), original(self, m, ctx))[1])
+    frames = runs["manim"][0]
+    assert len(set(frames)) > 20
+    assert runs["cached"][0] == frames and runs["skipping"][0] == frames
+    if round_caps_first:
+        assert runs["skipping"][1] == runs["cached"][1]            # nothing skipped: a point is a dot
+        monkeypatch.setattr(redraw, "REDRAW_LESS", True)
+        monkeypatch.setattr(redraw.RedrawLess, "_butt_caps", lambda self: True)
+        assert written_frames(scene, tmp_path / "wrong", monkeypatch) != frames   # the dots are missing
+    else:
+        assert runs["skipping"][1] < 0.8 * runs["cached"][1], (runs["skipping"][1], runs["cached"][1])
