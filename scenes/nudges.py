@@ -93,7 +93,9 @@ class NudgeVector:
         diagram.to_edge(RIGHT, buff=0.45).shift(DOWN * 0.2)
         self.shown.update(largest=[int(i) for i in top], largest_nudges=[float(-self.gradient[i]) for i in top],
                           largest_names=[self.net.param_name(i) for i in top], among_shown=among_shown)
-        # the largest nudges come out of -grad C (the column's head), then fly onto their edges (or neurons)
+        # the largest nudges come out of -grad C (the column's head), then fly onto their edges (or neurons);
+        # the table fades out over the network being drawn (so each edge, once drawn, is drawn only once)
+        table.set_z_index(1)
         scene.play(FadeOut(table), Write(listing[0]), arrive(table.right[1][0], listing[1]), draw_network(diagram),
                    Write(diagram.names), run_time=self.pace)
         scene.play(*in_turn([(fly(line[0], target), lit) for line, (target, lit) in

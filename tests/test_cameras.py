@@ -197,3 +197,32 @@ def test_curves_shrunk_to_a_point_are_skipped_only_where_they_draw_nothing(round
         assert written_frames(scene, tmp_path / "wrong", monkeypatch) != frames   # the dots are missing
     else:
         assert runs["skipping"][1] < 0.8 * runs["cached"][1], (runs["skipping"][1], runs["cached"][1])
+
+
+def test_mobjects_still_again_are_drawn_once_again(tmp_path, monkeypatch):
+    """scenes/redraw.py's waiting list: lines created one after another (each changes, then stays
+    still), some crossed by a moving circle for a while, come back into the cached frame: the same
+    frames as manim's, fewer draws than if a change or an overlap banned them for the whole play."""
+    from manim.camera.camera import Camera
+
+    class OneByOne(GdvizScene):
+        def construct(self):
+            self.add(Dot(color="#ff0000").add_updater(lambda m, dt: m.shift([0.2 * dt, 0, 0])).shift(3 * UP))
+            lines = VGroup(*(Line([-5, y, 0], [5, y + 0.3, 0], stroke_width=6) for y in np.linspace(-2.5, 2, 24)))
+            crossing = Circle(0.4, color="#00ff00").shift([-6, -2, 0])
+            self.add(crossing)
+            self.play(Create(lines, lag_ratio=1), crossing.animate.shift([0, 5, 0]), run_time=3, rate_func=lambda t: t)
+
+    drawn = []
+    original = Camera.display_vectorized
+    monkeypatch.setattr(Camera, "display_vectorized", lambda self, m, ctx: (drawn.append(1), original(self, m, ctx))[1])
+    runs = {}
+    for name, less, returns in (("manim", False, 2), ("banned for the play", True, 0), ("coming back", True, 2)):
+        monkeypatch.setattr(redraw, "REDRAW_LESS", less)
+        monkeypatch.setattr(redraw, "MAX_RETURNS", returns)
+        drawn.clear()
+        runs[name] = (written_frames(OneByOne, tmp_path / str(len(runs)), monkeypatch), len(drawn))
+    frames = runs["manim"][0]
+    assert len(set(frames)) > 40
+    assert runs["banned for the play"][0] == frames and runs["coming back"][0] == frames
+    assert runs["coming back"][1] < 0.7 * runs["banned for the play"][1], runs
