@@ -106,7 +106,8 @@ def test_converting_each_frame_once_writes_the_same_video(tmp_path, monkeypatch)
     """scenes/encoding.py's QuickFileWriter converts a wait's still frame once and wraps each frame
     without a copy: x264 is handed the same yuv420p frames as by manim's own frame-by-frame conversion,
     and the video has them all. (Not the decoded videos compared: once, with the whole suite running
-    on both cores, they differed in CI while every frame handed to x264 was the same.)"""
+    on both cores, they differed in CI and not in any run alone or under load since; the cause was
+    not found, x264's threads are suspected.)"""
     import av
     from manim import Circle, Create, Square, tempconfig
     from manim.scene.scene_file_writer import _PartialMovieEncodeJob
