@@ -26,10 +26,9 @@ cache, but only once enough of them wait (MIN_RETURNING, or RETURNING_SHARE of w
 and at most MAX_RETURNS times a play, so the cache is rebuilt only a few times a play (letting new
 digits in at once rebuilt it at every step: 1.05x instead of 1.44x). A Create of a network's 672
 edges one after another, under the table fading out: GradientAsNudges 25.7 s -> 24.0 s at 1080p60.
-Anything this module does not model (non-default line joins or
-caps, which Cairo keeps as context state from one mobject to the next; background-image colouring;
-point clouds; a 3-D camera's fixed-orientation mobjects) makes a mobject, or the whole frame, be
-drawn as manim draws it.
+Anything this module does not model (non-default line joins or caps, which Cairo keeps as context
+state from one mobject to the next; background-image colouring; point clouds; a 3-D camera's
+fixed-orientation mobjects) makes a mobject, or the whole frame, be drawn as manim draws it.
 
 A curve shrunk to one point (what ``Create``, ``Write`` and ``ShowPassingFlash`` leave of a piece
 before it starts or after it ends) is not drawn at all while the Cairo context strokes with butt caps,
@@ -112,7 +111,7 @@ class RedrawLess:
         self._waiting = {}     # banned ids that changed or came late -> [mobject, signature, frames still]
         self._returns = {}     # id -> how many times it came back from waiting this play
         self._cache = None     # (base, camera signature, cached ids, pixels)
-        self._admitting = True  # until the cache is first built: later arrivals are drawn every frame
+        self._admitting = True  # until the cache is first built: later arrivals wait (see _ban)
 
     def set_frame_to_background(self, background) -> None:
         self._base = background
@@ -138,6 +137,7 @@ class RedrawLess:
         camera_sig = self._camera_signature()
         if self._cache is not None and self._cache[1] != camera_sig:
             self.new_play()                       # every footprint and projection may have changed
+        self._let_still_ones_back(order)          # once a frame: it counts still frames
         cached, live = self._split(order)
         key = (self._base, camera_sig, tuple(id(m) for m in cached))
         if cached and self._cache is not None and self._cache[0] is key[0] and self._cache[1:3] == key[1:] \
@@ -166,7 +166,6 @@ class RedrawLess:
     def _split(self, order):
         """(cached, live): the mobjects that may be drawn from the cache, and the rest, both in order."""
         seen, banned = self._seen, self._banned
-        self._let_still_ones_back(order)
         candidates, cached_index, live_index = [], [], []
         for i, m in enumerate(order):
             key = id(m)
@@ -238,7 +237,7 @@ class RedrawLess:
             self._returns[key] = self._returns.get(key, 0) + 1
 
     def _cached_footprint(self, m):
-        """The footprint of ``m``, unchanged since it was first seen this play (so computed once)."""
+        """The footprint of ``m``, unchanged since it was seen (or came back) this play: computed once."""
         m_, sig, box = self._seen[id(m)]
         if box is None:
             box = self._footprint(m)

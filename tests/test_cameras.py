@@ -177,16 +177,12 @@ def test_curves_shrunk_to_a_point_are_skipped_only_where_they_draw_nothing(round
     original = Camera.display_vectorized
     monkeypatch.setattr(Camera, "display_vectorized", lambda self, m, ctx: (drawn.append(1), original(self, m, ctx))[1])
     scene = flashing_scene(GdvizScene, round_caps_first)
-    runs = {}
+    draws_nothing, runs = redraw._draws_nothing, {}
     for name, less, skip in (("manim", False, True), ("cached", True, False), ("skipping", True, True)):
         monkeypatch.setattr(redraw, "REDRAW_LESS", less)
-        if not skip:
-            monkeypatch.setattr(redraw, "_draws_nothing", lambda m: False)
+        monkeypatch.setattr(redraw, "_draws_nothing", draws_nothing if skip else (lambda m: False))
         drawn.clear()
         runs[name] = (written_frames(scene, tmp_path / name, monkeypatch), len(drawn))
-        monkeypatch.undo()
-        monkeypatch.setattr(Camera, "display_vectorized",
-                            lambda self, m, ctx: (drawn.append(1), original(self, m, ctx))[1])
     frames = runs["manim"][0]
     assert len(set(frames)) > 20
     assert runs["cached"][0] == frames and runs["skipping"][0] == frames
